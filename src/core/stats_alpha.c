@@ -1,0 +1,173 @@
+/* Krippendorff's alpha for any number of coders, missing values and four metrics. */
+#include "core/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+const char *const stats_metric_name[STATS_METRIC__MAX] = {
+    [STATS_METRIC_NOMINAL] = "nominal",
+    [STATS_METRIC_ORDINAL] = "ordinal",
+    [STATS_METRIC_INTERVAL] = "interval",
+    [STATS_METRIC_RATIO] = "ratio",
+};
+
+struct obs {
+	size_t unit, value;
+};
+
+struct metric {
+	enum stats_metric kind;
+	const double *numeric;
+	const double *cum; /* cum[v] = n_0 + ... + n_v, for ordinal */
+	const double *n_v;
+};
+
+static int by_unit(const void *a, const void *b)
+{
+	const struct obs *x = a, *y = b;
+
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return 0;
+}
+
+/* The squared difference function delta^2(c, k) of Krippendorff (2011, section D). */
+static double delta2(const struct metric *m, size_t c, size_t k)
+{
+	double d, lo, hi;
+
+	if (c == k)
+		return 0;
+	switch (m->kind) {
+	case STATS_METRIC_ORDINAL:
+		if (c > k) {
+			size_t t = c;
+			c = k;
+			k = t;
+		}
+		/* Sum of n_g for g from c to k, less half of the two ends. */
+		d = m->cum[k] - (c ? m->cum[c - 1] : 0) - (m->n_v[c] + m->n_v[k]) / 2;
+		return d * d;
+	case STATS_METRIC_INTERVAL:
+		d = m->numeric[c] - m->numeric[k];
+		return d * d;
+	case STATS_METRIC_RATIO:
+		lo = m->numeric[c];
+		hi = m->numeric[k];
+		if (lo + hi == 0)
+			return 0;
+		d = (lo - hi) / (lo + hi);
+		return d * d;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * Rather than build the values-by-values coincidence matrix, which is large for interval
+ * data with many distinct values, the observed disagreement is summed unit by unit:
+ * sum_ck o_ck delta_ck = sum_u 1/(m_u - 1) sum_{i != j in u} delta(v_i, v_j). Values within
+ * a unit are grouped, so a unit costs the square of its distinct values, not of its coders.
+ */
+int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_values,
+                const double *numeric, enum stats_metric kind, struct stats_alpha *out)
+{
+	struct obs *o = NULL;
+	double *n_v = NULL, *cum = NULL, *cnt = NULL;
+	size_t *vals = NULL;
+	struct metric m;
+	double n = 0, d_o = 0, d_e = 0;
+	size_t i, j, c, k;
+	int rc = -1;
+
+	if (n_values == 0 || n_values > STATS_MAX_VALUES || kind >= STATS_METRIC__MAX)
+		return -1;
+	if ((kind == STATS_METRIC_INTERVAL || kind == STATS_METRIC_RATIO) && !numeric)
+		return -1;
+	for (i = 0; i < n_obs; i++)
+		if (value[i] >= n_values)
+			return -1;
+	if (kind == STATS_METRIC_RATIO)
+		for (c = 0; c < n_values; c++)
+			if (numeric[c] < 0)
+				return -1;
+
+	o = xcalloc(n_obs ? n_obs : 1, sizeof(*o));
+	for (i = 0; i < n_obs; i++) {
+		o[i].unit = unit[i];
+		o[i].value = value[i];
+	}
+	qsort(o, n_obs, sizeof(*o), by_unit);
+	n_v = xcalloc(n_values, sizeof(double));
+	cum = xcalloc(n_values, sizeof(double));
+	cnt = xcalloc(n_values, sizeof(double));
+	vals = xcalloc(n_values, sizeof(size_t));
+
+	/* Pass 1: n_c, the pairable values of each kind (units with m_u >= 2). */
+	for (i = 0; i < n_obs; i = j) {
+		for (j = i; j < n_obs && o[j].unit == o[i].unit; j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (k = i; k < j; k++)
+			n_v[o[k].value] += 1;
+		n += (double)(j - i);
+	}
+	out->n_pairable = n;
+	if (n < 2)
+		goto out;
+	for (c = 0; c < n_values; c++)
+		cum[c] = n_v[c] + (c ? cum[c - 1] : 0);
+	m.kind = kind;
+	m.numeric = numeric;
+	m.cum = cum;
+	m.n_v = n_v;
+
+	/* Pass 2: observed disagreement, unit by unit. */
+	for (i = 0; i < n_obs; i = j) {
+		size_t nd = 0, a, b;
+		double s = 0;
+
+		for (j = i; j < n_obs && o[j].unit == o[i].unit; j++)
+			;
+		if (j - i < 2)
+			continue;
+		/* Sorted by value within the unit, so equal values are adjacent. */
+		for (k = i; k < j; k++) {
+			if (!nd || vals[nd - 1] != o[k].value) {
+				vals[nd] = o[k].value;
+				cnt[nd++] = 0;
+			}
+			cnt[nd - 1] += 1;
+		}
+		for (a = 0; a < nd; a++)
+			for (b = a + 1; b < nd; b++)
+				s += 2 * cnt[a] * cnt[b] * delta2(&m, vals[a], vals[b]);
+		d_o += s / (double)(j - i - 1);
+	}
+
+	/* Expected disagreement from the pairable values' margins. */
+	for (c = 0; c < n_values; c++) {
+		if (!n_v[c])
+			continue;
+		for (k = c + 1; k < n_values; k++)
+			if (n_v[k])
+				d_e += 2 * n_v[c] * n_v[k] * delta2(&m, c, k);
+	}
+	out->d_observed = d_o / n;
+	out->d_expected = d_e / (n * (n - 1));
+	out->alpha = d_e > 0 ? 1 - (n - 1) * d_o / d_e : NAN;
+	rc = 0;
+out:
+	free(vals);
+	free(cnt);
+	free(cum);
+	free(n_v);
+	free(o);
+	return rc;
+}
