@@ -1,0 +1,150 @@
+/* Labelled form controls with an optional hint and an error tied to the control for screen readers. */
+import type { ComponentChildren, Ref } from 'preact';
+import { useI18n } from '../i18n';
+
+function describedBy(id: string, hint?: string, error?: string, extra?: string): string | undefined {
+	const ids = [extra ?? '', hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
+	return ids.length ? ids.join(' ') : undefined;
+}
+
+interface Common {
+	id: string;
+	label: string;
+	hint?: string | undefined;
+	error?: string | undefined;
+	optional?: boolean;
+	class?: string;
+}
+
+function Label({ id, label, optional }: { id: string; label: string; optional?: boolean | undefined }) {
+	const { t } = useI18n();
+	return (
+		<label for={id}>
+			{label}
+			{optional && <span class="optional"> ({t('common.optional')})</span>}
+		</label>
+	);
+}
+
+function Extras({ id, hint, error }: { id: string; hint?: string | undefined; error?: string | undefined }) {
+	return (
+		<>
+			{hint && (
+				<p id={`${id}-hint`} class="hint">
+					{hint}
+				</p>
+			)}
+			{error && (
+				<p id={`${id}-error`} class="field-error">
+					{error}
+				</p>
+			)}
+		</>
+	);
+}
+
+interface InputProps extends Common {
+	value: string;
+	onInput: (value: string) => void;
+	type?: 'text' | 'email' | 'password' | 'number' | 'date' | 'search';
+	autoComplete?: string;
+	inputMode?: 'numeric' | 'text' | 'email' | 'search';
+	required?: boolean;
+	min?: number;
+	max?: number;
+	maxLength?: number;
+	pattern?: string;
+	inputRef?: Ref<HTMLInputElement>;
+	spellcheck?: boolean;
+	autoFocus?: boolean;
+	/* Ids of other elements that describe this control (a list of rules). */
+	describedBy?: string;
+}
+
+export function TextField(p: InputProps) {
+	return (
+		<div class={`field${p.error ? ' has-error' : ''}${p.class ? ` ${p.class}` : ''}`}>
+			<Label id={p.id} label={p.label} optional={p.optional} />
+			<input
+				id={p.id}
+				name={p.id}
+				ref={p.inputRef}
+				/* Preact's types narrow attributes per input type; these all share the attributes used here. */
+				type={(p.type ?? 'text') as 'text'}
+				value={p.value}
+				onInput={(e) => p.onInput(e.currentTarget.value)}
+				autocomplete={p.autoComplete}
+				inputMode={p.inputMode}
+				required={p.required}
+				min={p.min}
+				max={p.max}
+				maxLength={p.maxLength}
+				pattern={p.pattern}
+				spellcheck={p.spellcheck}
+				autofocus={p.autoFocus}
+				aria-invalid={p.error ? 'true' : undefined}
+				aria-describedby={describedBy(p.id, p.hint, p.error, p.describedBy)}
+			/>
+			<Extras id={p.id} hint={p.hint} error={p.error} />
+		</div>
+	);
+}
+
+interface SelectProps extends Common {
+	value: string;
+	onChange: (value: string) => void;
+	options: { value: string; label: string; lang?: string }[];
+	disabled?: boolean;
+}
+
+export function SelectField(p: SelectProps) {
+	return (
+		<div class={`field${p.error ? ' has-error' : ''}${p.class ? ` ${p.class}` : ''}`}>
+			<Label id={p.id} label={p.label} optional={p.optional} />
+			<select
+				id={p.id}
+				name={p.id}
+				value={p.value}
+				disabled={p.disabled}
+				onChange={(e) => p.onChange(e.currentTarget.value)}
+				aria-invalid={p.error ? 'true' : undefined}
+				aria-describedby={describedBy(p.id, p.hint, p.error)}
+			>
+				{p.options.map((o) => (
+					<option key={o.value} value={o.value} lang={o.lang}>
+						{o.label}
+					</option>
+				))}
+			</select>
+			<Extras id={p.id} hint={p.hint} error={p.error} />
+		</div>
+	);
+}
+
+export function CheckboxField(p: { id: string; label: string; checked: boolean; onChange: (v: boolean) => void }) {
+	return (
+		<div class="field field-checkbox">
+			<input id={p.id} name={p.id} type="checkbox" checked={p.checked} onChange={(e) => p.onChange(e.currentTarget.checked)} />
+			<label for={p.id}>{p.label}</label>
+		</div>
+	);
+}
+
+/* A form-level error: announced at once. */
+export function ErrorNotice({ children, id }: { children: ComponentChildren; id?: string }) {
+	if (!children) return null;
+	return (
+		<div id={id} class="notice notice-error" role="alert">
+			{children}
+		</div>
+	);
+}
+
+export function InfoNotice({ children, id }: { children: ComponentChildren; id?: string }) {
+	if (!children) return null;
+	return (
+		<div id={id} class="notice notice-info">
+			{children}
+		</div>
+	);
+}

@@ -1,0 +1,147 @@
+/* Message lookup, the chosen language, and locale-aware formatting of dates and server errors. */
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import { ApiError, LOCALES, type Locale } from '../api';
+import { da } from './da';
+import { en } from './en';
+import { nb } from './nb';
+import type { MessageKey, Messages } from './types';
+
+export type { MessageKey, Messages };
+
+const CATALOGUES: Record<Locale, Messages> = { nb, da, en };
+const STORAGE_KEY = 'kvalab.locale';
+
+/* BCP 47 tags for Intl: Nordic conventions for English too (day before month, 24-hour clock). */
+const INTL_TAG: Record<Locale, string> = { nb: 'nb-NO', da: 'da-DK', en: 'en-GB' };
+
+export type Params = Record<string, string | number>;
+
+export function isLocale(v: unknown): v is Locale {
+	return typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
+}
+
+export function hasKey(key: string): key is MessageKey {
+	return Object.prototype.hasOwnProperty.call(en, key);
+}
+
+export function translate(locale: Locale, key: MessageKey, params?: Params): string {
+	const text = CATALOGUES[locale][key] ?? en[key];
+	if (!params) return text;
+	return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+/* nb for Norwegian (no, nb, nn), da for Danish, else English. */
+export function localeFromNavigator(langs: readonly string[]): Locale {
+	for (const l of langs) {
+		const base = l.toLowerCase().split('-')[0];
+		if (base === 'nb' || base === 'no' || base === 'nn') return 'nb';
+		if (base === 'da') return 'da';
+		if (base === 'en') return 'en';
+	}
+	return 'en';
+}
+
+export function storedLocale(): Locale | null {
+	try {
+		const v = localStorage.getItem(STORAGE_KEY);
+		return isLocale(v) ? v : null;
+	} catch {
+		return null;
+	}
+}
+
+export function storeLocale(l: Locale): void {
+	try {
+		localStorage.setItem(STORAGE_KEY, l);
+	} catch {
+		/* private mode: the choice lasts for this page only */
+	}
+}
+
+export function initialLocale(): Locale {
+	const langs = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+	return storedLocale() ?? localeFromNavigator(langs);
+}
+
+export interface I18n {
+	locale: Locale;
+	t: (key: MessageKey, params?: Params) => string;
+	/* Date and time in the user's locale; '—' for null. */
+	dateTime: (iso: string | null | undefined) => string;
+	date: (iso: string | null | undefined) => string;
+	/* "in 45 seconds" in the user's language. */
+	inSeconds: (secs: number) => string;
+	/* The text to show for a failed request. */
+	errorText: (err: unknown) => string;
+	/* The text to show next to a field the server named. */
+	fieldText: (err: ApiError, field: string) => string | undefined;
+}
+
+function parseDate(iso: string | null | undefined): Date | null {
+	if (!iso) return null;
+	const d = new Date(iso);
+	return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/* The server's field messages are English; recognise the common ones so they can be translated. */
+function translateFieldMessage(t: I18n['t'], msg: string): string {
+	let m = /at least (\d+) characters?/i.exec(msg);
+	if (m) return t('field.minLength', { n: m[1] ?? '' });
+	m = /at most (\d+) characters?/i.exec(msg);
+	if (m) return t('field.maxLength', { n: m[1] ?? '' });
+	m = /between (\d+) and (\d+)/i.exec(msg) ?? /from (\d+) to (\d+)/i.exec(msg);
+	if (m) return t('field.range', { min: m[1] ?? '', max: m[2] ?? '' });
+	if (/^(is )?required\.?$|must not be empty|missing/i.test(msg)) return t('field.required');
+	if (/e-?mail/i.test(msg) && /(valid|invalid)/i.test(msg)) return t('field.email');
+	return msg;
+}
+
+export function makeI18n(locale: Locale): I18n {
+	const t = (key: MessageKey, params?: Params) => translate(locale, key, params);
+	const tag = INTL_TAG[locale];
+	const dtf = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
+	const df = new Intl.DateTimeFormat(tag, { dateStyle: 'medium' });
+	const rtf = new Intl.RelativeTimeFormat(tag, { numeric: 'always' });
+	return {
+		locale,
+		t,
+		dateTime: (iso) => {
+			const d = parseDate(iso);
+			return d ? dtf.format(d) : t('common.none');
+		},
+		date: (iso) => {
+			const d = parseDate(iso);
+			return d ? df.format(d) : t('common.none');
+		},
+		inSeconds: (secs) => (secs >= 90 ? rtf.format(Math.ceil(secs / 60), 'minute') : rtf.format(Math.max(1, Math.ceil(secs)), 'second')),
+		errorText: (err) => {
+			if (!(err instanceof ApiError)) return t('error.http_error');
+			if (err.code === 'throttled' && err.retryAfter !== null) {
+				const secs = err.retryAfter;
+				return t('login.throttled', { when: secs >= 90 ? rtf.format(Math.ceil(secs / 60), 'minute') : rtf.format(Math.max(1, secs), 'second') });
+			}
+			const key = `error.${err.code}`;
+			if (hasKey(key)) return t(key);
+			/* An unknown code: the server's English message says more than a generic text. */
+			if (err.message && err.status !== 0) return err.message;
+			return t('error.http_error');
+		},
+		fieldText: (err, field) => {
+			const msg = err.fields[field];
+			if (msg === undefined) return undefined;
+			/* A rule violation's code says more precisely what is wrong with the named field. */
+			if (err.status === 422 || err.status === 409) {
+				const key = `error.${err.code}`;
+				if (hasKey(key)) return t(key);
+			}
+			return translateFieldMessage(t, msg);
+		},
+	};
+}
+
+export const I18nContext = createContext<I18n>(makeI18n('en'));
+
+export function useI18n(): I18n {
+	return useContext(I18nContext);
+}

@@ -1,0 +1,47 @@
+/* The overview: what this role does in kvalab, and what can be done in this version. */
+import { useApp } from '../app-context';
+import { PageHeading } from '../components/PageHeading';
+import { type MessageKey, useI18n } from '../i18n';
+import { ROUTES, linkClick } from '../router';
+
+export function HomePage() {
+	const { t } = useI18n();
+	const { user, navigate } = useApp();
+	const admin = user.role === 'lab_admin';
+	const now: { path: string; text: MessageKey; link: MessageKey }[] = [];
+	if (admin) {
+		now.push({ path: ROUTES.users, text: 'home.now.users', link: 'nav.users' }, { path: ROUTES.audit, text: 'home.now.audit', link: 'nav.audit' });
+	}
+	now.push({ path: ROUTES.tokens, text: 'home.now.tokens', link: 'nav.tokens' }, { path: ROUTES.account, text: 'home.now.account', link: 'nav.account' });
+
+	return (
+		<div class="page page-home">
+			<PageHeading>{t('home.title', { name: user.display_name || user.email })}</PageHeading>
+			<p class="lead">{t('home.role', { role: t(`role.${user.role}`) })}</p>
+			<div class="cards">
+				<section class="card" aria-labelledby="home-what">
+					<h2 id="home-what">{t('home.whatTitle')}</h2>
+					<p>{t(`home.what.${user.role}`)}</p>
+				</section>
+				<section class="card" aria-labelledby="home-now">
+					<h2 id="home-now">{t('home.nowTitle')}</h2>
+					<ul class="link-list">
+						{now.map((item) => (
+							<li key={item.path}>
+								<a href={item.path} onClick={(e) => linkClick(e, navigate, item.path)}>
+									{t(item.link)}
+								</a>
+								<span class="link-desc">{t(item.text)}</span>
+							</li>
+						))}
+					</ul>
+					<p class="hint">{t('home.security', { state: user.totp_enabled ? t('totp.on') : t('totp.off') })}</p>
+				</section>
+				<section class="card card-muted" aria-labelledby="home-later">
+					<h2 id="home-later">{t('home.laterTitle')}</h2>
+					<p>{t('home.later')}</p>
+				</section>
+			</div>
+		</div>
+	);
+}
