@@ -1,0 +1,106 @@
+/* What only the API's own files share: the route table, validators, response helpers. */
+#ifndef KV_API_INT_H
+#define KV_API_INT_H
+
+#include "api/api.h"
+
+enum field_type {
+	F_STRING, /* text, validated for UTF-8 and control characters */
+	F_TEXT,   /* like F_STRING but newlines allowed */
+	F_SECRET, /* a password: any bytes but NUL, never echoed or logged */
+	F_EMAIL,
+	F_INT,
+	F_BOOL,
+	F_ENUM,     /* one of choices */
+	F_DATETIME, /* ISO 8601 in UTC, e.g. 2026-11-22T14:00:00Z or a plain date */
+	F_TOTP,     /* six digits */
+};
+
+struct api_field {
+	const char *name;
+	enum field_type type;
+	int required;
+	long long min, max; /* for F_INT; for strings, min/max length in bytes (max 0 = 1000) */
+	const char *const *choices; /* for F_ENUM, NULL-terminated */
+};
+
+#define FIELDS_END                                                                                 \
+	{                                                                                          \
+		NULL, 0, 0, 0, 0, NULL                                                             \
+	}
+
+enum route_flag {
+	R_PUBLIC = 1 << 0,     /* no login needed */
+	R_PENDING_OK = 1 << 1, /* allowed before the first password change and TOTP enrolment */
+};
+
+struct api_route {
+	enum api_method method;
+	const char *pattern; /* "{id}" matches a positive integer */
+	unsigned roles;      /* ROLE_BIT mask; ignored for R_PUBLIC */
+	unsigned flags;
+	size_t max_body;
+	const struct api_field *body;
+	const struct api_field *query;
+	enum kv_err (*handler)(struct api_req *req, struct api_resp *resp);
+};
+
+extern const struct api_route api_routes[];
+extern const size_t api_n_routes;
+
+/* Response helpers. api_error sets status, code and message; returns e for tail calls. */
+enum kv_err api_error(struct api_resp *resp, enum kv_err e, const char *code, const char *message);
+/* A 400/422 with one field named; more can be added with api_error_field. */
+enum kv_err api_field_error(struct api_resp *resp, enum kv_err e, const char *code,
+                            const char *field, const char *message);
+void api_error_field(struct api_resp *resp, const char *field, const char *message);
+void api_json(struct api_resp *resp, int status, json_t *body);
+void api_header(struct api_resp *resp, const char *name, const char *value);
+
+/* Validated values from the body or the query (NULL / 0 when absent). */
+const char *api_str(const struct api_req *req, const char *name);
+int api_has(const struct api_req *req, const char *name);
+long long api_int(const struct api_req *req, const char *name, long long def);
+int api_bool(const struct api_req *req, const char *name, int def);
+const char *api_query(const struct api_req *req, const char *name);
+
+/* ISO 8601 UTC text for Unix seconds (JSON null for 0), and milliseconds. */
+json_t *api_time(long long secs);
+json_t *api_time_ms(long long ms);
+/* Parses ISO 8601 ("2026-11-22", "2026-11-22T14:00:00Z", with optional .fff) into Unix ms. */
+int api_parse_time_ms(const char *s, long long *ms);
+
+/* The user as the API shows it. */
+json_t *api_user_json(const struct kv_user *u);
+
+/* Appends an audit event for this request. Uses the open transaction if there is one, so the
+ * event commits or rolls back with the change; otherwise it writes its own. */
+enum kv_err api_audit(struct api_req *req, const char *action, const char *object_type,
+                      long long object_id, const char *outcome, const char *detail);
+/* The same for events without a signed-in actor (e.g. a failed login): actor given by e-mail. */
+enum kv_err api_audit_as(struct api_req *req, long long actor_id, const char *actor_email,
+                         const char *role, const char *action, const char *object_type,
+                         long long object_id, const char *outcome, const char *detail);
+
+/* Handlers. */
+enum kv_err api_health(struct api_req *req, struct api_resp *resp);
+enum kv_err api_session_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_session_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_session_delete(struct api_req *req, struct api_resp *resp);
+enum kv_err api_me_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_me_patch(struct api_req *req, struct api_resp *resp);
+enum kv_err api_me_password(struct api_req *req, struct api_resp *resp);
+enum kv_err api_me_totp_begin(struct api_req *req, struct api_resp *resp);
+enum kv_err api_me_totp_confirm(struct api_req *req, struct api_resp *resp);
+enum kv_err api_users_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_users_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_users_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_users_patch(struct api_req *req, struct api_resp *resp);
+enum kv_err api_users_reset_password(struct api_req *req, struct api_resp *resp);
+enum kv_err api_users_reset_totp(struct api_req *req, struct api_resp *resp);
+enum kv_err api_tokens_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_tokens_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_tokens_delete(struct api_req *req, struct api_resp *resp);
+enum kv_err api_audit_list(struct api_req *req, struct api_resp *resp);
+
+#endif

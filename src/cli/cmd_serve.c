@@ -1,0 +1,186 @@
+/* kvalab serve: runs the HTTP server until SIGTERM or SIGINT, then drains and exits cleanly. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "api/api.h"
+#include "cli/datadir.h"
+#include "http/server.h"
+#include "util/parse.h"
+#include "util/banned.h"
+
+#define DRAIN_SECONDS 10
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: kvalab serve --data DIR [--listen ADDRESS:PORT] [--web DIR] "
+	             "[--threads N]\n\n"
+	             "Serves the API under /api/ and the web UI from --web (the built web/dist).\n"
+	             "Defaults come from DIR/kvalab.ini, then 127.0.0.1:8080. Port 0 picks a free\n"
+	             "port; the address is printed as 'listening on URL'. SIGTERM drains requests\n"
+	             "and exits.\n");
+}
+
+struct maintenance {
+	struct db_pool *pool;
+	volatile sig_atomic_t stop;
+};
+
+/* Removes expired sessions and stale throttle rows once a minute. */
+static void *maintenance_loop(void *arg)
+{
+	struct maintenance *m = arg;
+	int tick = 0;
+
+	while (!m->stop) {
+		sleep(1);
+		if (++tick < 60)
+			continue;
+		tick = 0;
+		struct db *db = db_pool_acquire(m->pool);
+		struct db_stmt *st;
+		long long now = (long long)time(NULL);
+		if (!db)
+			continue;
+		st =
+		    db_prepare(db, "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?");
+		if (st) {
+			db_bind_int(st, 1, now - 24 * 3600);
+			db_bind_int(st, 2, now - 7 * 24 * 3600);
+			db_step(st);
+			db_finalize(st);
+		}
+		st = db_prepare(db, "DELETE FROM login_locks WHERE until < ?");
+		if (st) {
+			db_bind_int(st, 1, now);
+			db_step(st);
+			db_finalize(st);
+		}
+		db_pool_release(m->pool, db);
+	}
+	return NULL;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"data", required_argument, NULL, 'd'}, {"listen", required_argument, NULL, 'l'},
+	    {"web", required_argument, NULL, 'w'},  {"threads", required_argument, NULL, 't'},
+	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+	const char *dir = NULL, *listen = NULL, *web = NULL;
+	long long threads = 0;
+	struct http_config hc = {0};
+	struct api_ctx ctx;
+	struct kv_config cfg;
+	struct maintenance maint = {0};
+	struct datadir d;
+	struct vault_key *key = NULL;
+	struct db *db = NULL;
+	struct http_server *srv = NULL;
+	pthread_t maint_thread;
+	sigset_t sigs;
+	char err[512], host[128];
+	int c, sig = 0, started = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'l':
+			listen = optarg;
+			break;
+		case 'w':
+			web = optarg;
+			break;
+		case 't':
+			if (parse_llong_str(optarg, 1, 256, &threads)) {
+				cli_error("serve", "--threads must be a number from 1 to 256");
+				return CLI_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		default:
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (!dir || optind != argc) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (datadir_paths(dir, &d) || datadir_config(&d, &cfg, err, sizeof(err))) {
+		cli_error("serve", "%s", datadir_paths(dir, &d) ? "folder name too long" : err);
+		return CLI_USAGE;
+	}
+	if (datadir_open(&d, 1, &db, &key, err, sizeof(err))) {
+		cli_error("serve", "%s", err);
+		return CLI_FAIL;
+	}
+	db_close(db);
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.pool = db_pool_new(d.db_path, 16);
+	ctx.key = key;
+	vault_key_derive(key, "audit", ctx.audit_key);
+	ctx.limits.idle_secs = cfg.idle_minutes * 60LL;
+	ctx.limits.absolute_secs = cfg.absolute_hours * 3600LL;
+	ctx.secure_cookies = cfg.secure_cookies;
+	ctx.throttle_limit = cfg.login_max_failures;
+	ctx.throttle_window = cfg.login_window_minutes * 60LL;
+	ctx.throttle_lock = cfg.login_lock_minutes * 60LL;
+
+	hc.listen = listen ? listen : cfg.listen;
+	hc.web_dir = web ? web : (cfg.web[0] ? cfg.web : NULL);
+	hc.threads = (unsigned)(threads ? threads : cfg.threads);
+	hc.connection_timeout = 60;
+	if (hc.web_dir && access(hc.web_dir, R_OK | X_OK) != 0)
+		fprintf(stderr,
+		        "kvalab serve: warning: web folder %s is not readable; only the "
+		        "API will be served\n",
+		        hc.web_dir);
+
+	/* Signals are taken by sigwait in this thread only; the server's threads inherit the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	srv = http_start(&hc, &ctx, err, sizeof(err));
+	if (!srv) {
+		cli_error("serve", "%s", err);
+		goto out;
+	}
+	started = 1;
+	snprintf(host, sizeof(host), "%s", hc.listen);
+	*strrchr(host, ':') = '\0';
+	printf("kvalab: listening on http://%s:%u\n", host, http_port(srv));
+	fflush(stdout);
+	maint.pool = ctx.pool;
+	pthread_create(&maint_thread, NULL, maintenance_loop, &maint);
+
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "kvalab: %s received, finishing requests in flight\n",
+	        sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	http_stop(srv, DRAIN_SECONDS);
+	maint.stop = 1;
+	pthread_join(maint_thread, NULL);
+	fprintf(stderr, "kvalab: stopped\n");
+out:
+	db_pool_free(ctx.pool);
+	sodium_memzero(ctx.audit_key, sizeof(ctx.audit_key));
+	vault_key_free(key);
+	return started ? CLI_OK : CLI_FAIL;
+}

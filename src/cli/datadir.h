@@ -1,0 +1,48 @@
+/* The data folder shared by the subcommands: its files, its INI configuration, opening it. */
+#ifndef KV_DATADIR_H
+#define KV_DATADIR_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "core/audit.h"
+#include "db/db.h"
+#include "vault/masterkey.h"
+
+struct datadir {
+	char dir[PATH_MAX - 32];
+	char db_path[PATH_MAX];
+	char key_path[PATH_MAX];
+	char ini_path[PATH_MAX];
+};
+
+/* Settings from DIR/kvalab.ini; command-line flags override them. */
+struct kv_config {
+	char listen[128];
+	char web[PATH_MAX];
+	int threads;
+	int secure_cookies;
+	int idle_minutes;
+	int absolute_hours;
+	int login_max_failures;
+	int login_window_minutes;
+	int login_lock_minutes;
+};
+
+/* Fills the paths for dir. Returns 0 or -1 when the names would not fit. */
+int datadir_paths(const char *dir, struct datadir *d);
+/* Loads defaults, then DIR/kvalab.ini when present. Returns 0 or -1 with a message naming the
+ * line of the first error. */
+int datadir_config(const struct datadir *d, struct kv_config *cfg, char *err, size_t errlen);
+/* Opens the key and the database; migrates when migrate is set. Returns 0 or -1 with a
+ * message. The caller closes both. */
+int datadir_open(const struct datadir *d, int migrate, struct db **db, struct vault_key **key,
+                 char *err, size_t errlen);
+/* Appends an audit event for a command-line action (actor: the operator at the console). */
+int datadir_audit(struct db *db, const struct vault_key *key, const char *action,
+                  const char *object_type, long long object_id, const char *detail);
+
+/* Prints "kvalab <cmd>: message" to stderr. */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

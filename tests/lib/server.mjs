@@ -1,0 +1,67 @@
+// Starts a real kvalab server on 127.0.0.1 with a random port and a fresh data folder.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const BIN = process.env.KVALAB_BIN ? resolve(ROOT, process.env.KVALAB_BIN) : join(ROOT, 'build/kvalab');
+const TMP = join(ROOT, 'tests/.tmp');
+
+// Runs `kvalab ARGS`; returns {status, stdout, stderr} without throwing.
+export function kvalab(args, opts = {}) {
+  try {
+    const stdout = execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    return { status: 0, stdout, stderr: '' };
+  } catch (e) {
+    return { status: e.status ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+// Picks "label: value" out of kvalab's output.
+export function field(output, label) {
+  const m = output.match(new RegExp(`^${label}: (.+)$`, 'm'));
+  if (!m) throw new Error(`no "${label}:" in output:\n${output}`);
+  return m[1].trim();
+}
+
+export async function startServer({ adminEmail = 'admin@lab.example', web = true } = {}) {
+  mkdirSync(TMP, { recursive: true });
+  const base = mkdtempSync(join(TMP, 'srv-'));
+  const data = join(base, 'var');
+  const init = kvalab(['init', '--data', data, '--admin', adminEmail]);
+  if (init.status !== 0) throw new Error(`kvalab init failed: ${init.stderr}`);
+  const admin = {
+    email: adminEmail,
+    password: field(init.stdout, 'one-time password'),
+    totpSecret: field(init.stdout, 'totp secret'),
+  };
+  const args = ['serve', '--data', data, '--listen', '127.0.0.1:0'];
+  if (web) args.push('--web', join(ROOT, 'web/dist'));
+  const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; });
+  const url = await new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${log}`)), 15000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); ok(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}:\n${log}`)); });
+  });
+  proc.stdout.resume();
+  return {
+    url, data, admin, proc,
+    log: () => log,
+    async stop() {
+      if (proc.exitCode === null) {
+        const done = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await done;
+      }
+      if (!process.env.KV_KEEP_TMP) rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
