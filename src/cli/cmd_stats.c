@@ -1,0 +1,1261 @@
+/* The `kvalab stats` subcommands: read a long-format CSV, run the statistics engine, print JSON. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/stats.h"
+#include "util/buf.h"
+#include "util/csv.h"
+#include "util/parse.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* Limits before parsing: the whole file is held in memory, so it is capped. */
+#define FILE_MAX ((size_t)1 << 30)
+#define FIELDS_MAX 256
+#define FIELD_MAX 4096
+/* Dense subject-by-rater (or subject-by-category) tables are refused beyond this. */
+#define CELLS_MAX ((size_t)50000000)
+#define SHOWN_MAX 40 /* bytes of an offending value quoted in an error message */
+
+/* ---- Errors ---- */
+
+struct ctx {
+	const char *cmd;  /* "icc", "kappa", ... */
+	const char *path; /* the FILE argument as given */
+	struct kv_buf file;
+	struct csv_reader csv;
+	char **header;
+	size_t n_cols;
+	size_t header_line;
+	size_t rows; /* data rows read so far */
+};
+
+static int fail(const struct ctx *c, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Prints "kvalab stats CMD: FILE:LINE: message" (no LINE when 0) and returns CLI_USAGE. */
+static int fail(const struct ctx *c, size_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kvalab stats %s: ", c->cmd);
+	if (c->path) {
+		if (line)
+			fprintf(stderr, "%s:%zu: ", c->path, line);
+		else
+			fprintf(stderr, "%s: ", c->path);
+	}
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_USAGE;
+}
+
+/* ---- Growable arrays and string interning ---- */
+
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 64, bytes;
+
+	if (need <= *cap)
+		return p;
+	while (n < need)
+		n *= 2;
+	if (size_mul(n, elem, &bytes))
+		abort();
+	*cap = n;
+	return xrealloc(p, bytes);
+}
+
+/* Labels (subject ids, rater ids, categories) to dense indices in first-seen order. */
+struct intern {
+	char **name;
+	size_t *len;
+	size_t *line; /* where each was first seen */
+	size_t n, cap;
+	size_t *slot; /* open addressing: index + 1, or 0 when empty */
+	size_t n_slots;
+};
+
+static uint64_t hash_bytes(const char *s, size_t len, uint64_t h)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL; /* FNV-1a */
+	}
+	return h;
+}
+
+static void intern_rehash(struct intern *t)
+{
+	size_t i, n = t->n_slots ? t->n_slots * 2 : 256;
+
+	free(t->slot);
+	t->slot = xcalloc(n, sizeof(size_t));
+	t->n_slots = n;
+	for (i = 0; i < t->n; i++) {
+		size_t h = (size_t)hash_bytes(t->name[i], t->len[i], 14695981039346656037ULL);
+		while (t->slot[h & (n - 1)])
+			h++;
+		t->slot[h & (n - 1)] = i + 1;
+	}
+}
+
+static size_t intern(struct intern *t, const struct csv_field *f, size_t line)
+{
+	size_t h, i, cap;
+
+	if (2 * (t->n + 1) > t->n_slots)
+		intern_rehash(t);
+	h = (size_t)hash_bytes(f->s, f->len, 14695981039346656037ULL);
+	for (;; h++) {
+		i = t->slot[h & (t->n_slots - 1)];
+		if (!i)
+			break;
+		if (t->len[i - 1] == f->len && !memcmp(t->name[i - 1], f->s, f->len))
+			return i - 1;
+	}
+	/* The three arrays grow in step: each starts from the same t->cap. */
+	cap = t->cap;
+	t->name = grow(t->name, &cap, t->n + 1, sizeof(*t->name));
+	cap = t->cap;
+	t->len = grow(t->len, &cap, t->n + 1, sizeof(*t->len));
+	cap = t->cap;
+	t->line = grow(t->line, &t->cap, t->n + 1, sizeof(*t->line));
+	t->name[t->n] = xstrndup(f->s, f->len);
+	t->len[t->n] = f->len;
+	t->line[t->n] = line;
+	t->slot[h & (t->n_slots - 1)] = t->n + 1;
+	return t->n++;
+}
+
+static void intern_release(struct intern *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->name[i]);
+	free(t->name);
+	free(t->len);
+	free(t->line);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+/* A set of (a, b) index pairs remembering the line each was first seen on. */
+struct pairs {
+	size_t *key; /* 2 per slot: a + 1 (0 = empty), b */
+	size_t *line;
+	size_t n, n_slots;
+};
+
+static size_t pair_hash(size_t a, size_t b)
+{
+	uint64_t h = (uint64_t)a * 0x9E3779B97F4A7C15ULL ^ ((uint64_t)b + 0x632BE59BD9B4E019ULL);
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+static void pairs_rehash(struct pairs *p)
+{
+	size_t *okey = p->key, *oline = p->line, on = p->n_slots, i, n = on ? 2 * on : 1024;
+
+	p->key = xcalloc(2 * n, sizeof(size_t));
+	p->line = xcalloc(n, sizeof(size_t));
+	p->n_slots = n;
+	for (i = 0; i < on; i++) {
+		size_t h;
+		if (!okey[2 * i])
+			continue;
+		for (h = pair_hash(okey[2 * i] - 1, okey[2 * i + 1]); p->key[2 * (h & (n - 1))];
+		     h++)
+			;
+		p->key[2 * (h & (n - 1))] = okey[2 * i];
+		p->key[2 * (h & (n - 1)) + 1] = okey[2 * i + 1];
+		p->line[h & (n - 1)] = oline[i];
+	}
+	free(okey);
+	free(oline);
+}
+
+/* Adds (a, b); returns 0 if new, else the line where the pair was first seen. */
+static size_t pairs_add(struct pairs *p, size_t a, size_t b, size_t line)
+{
+	size_t h, s;
+
+	if (2 * (p->n + 1) > p->n_slots)
+		pairs_rehash(p);
+	for (h = pair_hash(a, b);; h++) {
+		s = h & (p->n_slots - 1);
+		if (!p->key[2 * s])
+			break;
+		if (p->key[2 * s] == a + 1 && p->key[2 * s + 1] == b)
+			return p->line[s];
+	}
+	p->key[2 * s] = a + 1;
+	p->key[2 * s + 1] = b;
+	p->line[s] = line;
+	p->n++;
+	return 0;
+}
+
+static void pairs_release(struct pairs *p)
+{
+	free(p->key);
+	free(p->line);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- Ordered categories ---- */
+
+/*
+ * Category labels are ordered numerically when every label is a number (so "10" comes after
+ * "9", and "1" and "1.0" are one category), otherwise by their bytes (strcmp). The order
+ * matters for weighted kappa, where a category's distance is its position, and for ordinal
+ * alpha.
+ */
+struct cats {
+	size_t n;         /* categories */
+	size_t *of_label; /* label index -> category */
+	size_t *label;    /* category -> the label that names it */
+	double *value;    /* category -> number, when numeric */
+	int numeric;
+	size_t first_bad; /* when not numeric: a label that is not a number */
+};
+
+static const struct intern *sort_labels;
+static const double *sort_values;
+
+static int by_value(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	if (sort_values[a] != sort_values[b])
+		return sort_values[a] < sort_values[b] ? -1 : 1;
+	return strcmp(sort_labels->name[a], sort_labels->name[b]);
+}
+
+static int by_name(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	return strcmp(sort_labels->name[a], sort_labels->name[b]);
+}
+
+static void cats_build(struct cats *k, const struct intern *t)
+{
+	size_t *idx = xcalloc(t->n ? t->n : 1, sizeof(size_t));
+	double *v = xcalloc(t->n ? t->n : 1, sizeof(double));
+	size_t i;
+
+	memset(k, 0, sizeof(*k));
+	k->numeric = 1;
+	for (i = 0; i < t->n; i++) {
+		idx[i] = i;
+		if (k->numeric && parse_double(t->name[i], t->len[i], &v[i])) {
+			k->numeric = 0;
+			k->first_bad = i;
+		}
+	}
+	/* qsort has no context argument; the CLI is single-threaded. */
+	sort_labels = t;
+	sort_values = v;
+	qsort(idx, t->n, sizeof(size_t), k->numeric ? by_value : by_name);
+	k->of_label = xcalloc(t->n ? t->n : 1, sizeof(size_t));
+	k->label = xcalloc(t->n ? t->n : 1, sizeof(size_t));
+	k->value = xcalloc(t->n ? t->n : 1, sizeof(double));
+	for (i = 0; i < t->n; i++) {
+		if (!k->n || !k->numeric || v[idx[i]] != k->value[k->n - 1]) {
+			k->label[k->n] = idx[i];
+			k->value[k->n] = k->numeric ? v[idx[i]] : (double)k->n;
+			k->n++;
+		}
+		k->of_label[idx[i]] = k->n - 1;
+	}
+	free(v);
+	free(idx);
+}
+
+static void cats_release(struct cats *k)
+{
+	free(k->of_label);
+	free(k->label);
+	free(k->value);
+}
+
+/* ---- Input ---- */
+
+static int read_file(struct ctx *c)
+{
+	char chunk[65536];
+	FILE *f = strcmp(c->path, "-") ? fopen(c->path, "rb") : stdin;
+	size_t n;
+	int rc = 0;
+
+	kv_buf_init(&c->file, FILE_MAX);
+	if (!f)
+		return fail(c, 0, "cannot open: %s", strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (kv_buf_add(&c->file, chunk, n)) {
+			rc = fail(c, 0, "larger than %zu bytes", FILE_MAX);
+			goto out;
+		}
+	}
+	if (ferror(f))
+		rc = fail(c, 0, "cannot read: %s", strerror(errno));
+out:
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+static int csv_error(struct ctx *c)
+{
+	return fail(c, c->csv.err_line, "column %zu: %s", c->csv.err_column, c->csv.err);
+}
+
+/* Reads the file and its header row. */
+static int open_input(struct ctx *c)
+{
+	size_t i, j;
+	int rc;
+
+	if ((rc = read_file(c)))
+		return rc;
+	csv_reader_init(&c->csv, c->file.data ? c->file.data : "", c->file.len, FIELDS_MAX,
+	                FIELD_MAX);
+	rc = csv_next(&c->csv);
+	if (rc < 0)
+		return csv_error(c);
+	if (rc == 0)
+		return fail(c, 0, "empty file");
+	c->n_cols = c->csv.n_fields;
+	c->header_line = c->csv.record_line;
+	c->header = xcalloc(c->n_cols, sizeof(char *));
+	for (i = 0; i < c->n_cols; i++) {
+		c->header[i] = xstrdup(c->csv.fields[i].s);
+		for (j = 0; j < i; j++)
+			if (!strcmp(c->header[i], c->header[j]))
+				return fail(c, c->csv.record_line, "column \"%s\" appears twice",
+				            c->header[i]);
+	}
+	return 0;
+}
+
+static int find_column(const struct ctx *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_cols; i++)
+		if (!strcmp(c->header[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* Finds each named column; fails naming the first one missing. */
+static int require_columns(struct ctx *c, const char *const *names, int *idx, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		idx[i] = find_column(c, names[i]);
+		if (idx[i] < 0)
+			return fail(c, c->header_line, "missing column \"%s\"", names[i]);
+	}
+	return 0;
+}
+
+/* Returns 1 with a data row in c->csv.fields, 0 at the end, or CLI_USAGE (printed). */
+static int next_row(struct ctx *c, int *done)
+{
+	int rc = csv_next(&c->csv);
+
+	*done = 0;
+	if (rc < 0)
+		return csv_error(c);
+	if (rc == 0) {
+		*done = 1;
+		if (!c->rows)
+			return fail(c, 0, "no data rows after the header");
+		return 0;
+	}
+	if (c->csv.n_fields != c->n_cols)
+		return fail(c, c->csv.record_line, "%zu fields, but the header has %zu",
+		            c->csv.n_fields, c->n_cols);
+	c->rows++;
+	return 0;
+}
+
+static const struct csv_field *field(const struct ctx *c, int col)
+{
+	return &c->csv.fields[col];
+}
+
+static size_t line(const struct ctx *c)
+{
+	return c->csv.record_line;
+}
+
+static int number(struct ctx *c, int col, double *out)
+{
+	const struct csv_field *f = field(c, col);
+
+	if (parse_double(f->s, f->len, out))
+		return fail(c, line(c), "column \"%s\": \"%.*s\" is not a number", c->header[col],
+		            SHOWN_MAX, f->s);
+	return 0;
+}
+
+static int count(struct ctx *c, int col, double *out)
+{
+	const struct csv_field *f = field(c, col);
+	long long v;
+
+	if (parse_llong(f->s, f->len, 0, 1000000000000LL, &v))
+		return fail(c, line(c), "column \"%s\": \"%.*s\" is not a count (0 or more)",
+		            c->header[col], SHOWN_MAX, f->s);
+	*out = (double)v;
+	return 0;
+}
+
+static void ctx_release(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_cols; i++)
+		free(c->header[i]);
+	free(c->header);
+	csv_reader_release(&c->csv);
+	kv_buf_release(&c->file);
+}
+
+/* ---- Output ---- */
+
+static json_t *jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *jlabel(const struct intern *t, size_t i)
+{
+	json_t *s = json_stringn(t->name[i], t->len[i]);
+	return s ? s : json_null();
+}
+
+static int print_json(json_t *root)
+{
+	char *s = json_dumps(root, JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER);
+	int rc = CLI_OK;
+
+	if (!s || puts(s) == EOF || fflush(stdout) == EOF) {
+		fprintf(stderr, "kvalab stats: cannot write the result\n");
+		rc = CLI_FAIL;
+	}
+	free(s);
+	json_decref(root);
+	return rc;
+}
+
+/* ---- Options ---- */
+
+struct opt {
+	const char *name; /* without the leading dashes */
+	int has_arg;
+	const char *value; /* the argument, or "" for a flag that was given */
+};
+
+/* Parses argv[1..] (argv[0] is the subcommand); *help is set for --help. */
+static int parse_args(struct ctx *c, int argc, char **argv, struct opt *opts, size_t n_opts,
+                      int *help)
+{
+	int i, only_files = 0;
+	size_t j;
+
+	*help = 0;
+	c->path = NULL;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq;
+		size_t len;
+
+		if (only_files || a[0] != '-' || !strcmp(a, "-")) {
+			if (c->path) {
+				c->path = NULL;
+				return fail(c, 0, "unexpected argument \"%s\"", a);
+			}
+			c->path = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_files = 1;
+			continue;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			*help = 1;
+			return 0;
+		}
+		if (strncmp(a, "--", 2) != 0)
+			goto unknown;
+		a += 2;
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		for (j = 0; j < n_opts; j++)
+			if (strlen(opts[j].name) == len && !strncmp(opts[j].name, a, len))
+				break;
+		if (j == n_opts)
+			goto unknown;
+		if (!opts[j].has_arg) {
+			if (eq) {
+				c->path = NULL;
+				return fail(c, 0, "option --%s takes no value", opts[j].name);
+			}
+			opts[j].value = "";
+		} else if (eq) {
+			opts[j].value = eq + 1;
+		} else if (i + 1 < argc) {
+			opts[j].value = argv[++i];
+		} else {
+			c->path = NULL;
+			return fail(c, 0, "option --%s needs a value", opts[j].name);
+		}
+		continue;
+	unknown:
+		c->path = NULL;
+		return fail(c, 0, "unknown option %s", argv[i]);
+	}
+	if (!c->path)
+		return fail(c, 0, "no input FILE given (see --help)");
+	return 0;
+}
+
+static int opt_number(struct ctx *c, const struct opt *o, double *out)
+{
+	const char *path = c->path;
+	int rc = 0;
+
+	if (!o->value)
+		return 0;
+	if (parse_double_str(o->value, out)) {
+		c->path = NULL;
+		rc = fail(c, 0, "option --%s: \"%s\" is not a number", o->name, o->value);
+		c->path = path;
+	}
+	return rc;
+}
+
+/* ---- icc ---- */
+
+static int run_icc(struct ctx *c)
+{
+	static const char *const names[3] = {"subject", "rater", "score"};
+	struct intern subj = {0}, rater = {0};
+	struct pairs seen = {0};
+	size_t *obs_s = NULL, *obs_r = NULL, *dropped = NULL, cap = 0, cap2, cap3, n = 0, i, cells;
+	double *obs_y = NULL, *x = NULL;
+	struct stats_icc r;
+	json_t *root, *arr, *o;
+	int col[3], rc, done;
+
+	if ((rc = require_columns(c, names, col, 3)))
+		return rc;
+	for (;;) {
+		size_t s, k, first;
+		double y;
+
+		if ((rc = next_row(c, &done)) || done)
+			break;
+		s = intern(&subj, field(c, col[0]), line(c));
+		k = intern(&rater, field(c, col[1]), line(c));
+		if ((rc = number(c, col[2], &y)))
+			break;
+		if ((first = pairs_add(&seen, s, k, line(c)))) {
+			rc = fail(c, line(c),
+			          "subject \"%s\" rated twice by rater \"%s\" (also on line %zu)",
+			          subj.name[s], rater.name[k], first);
+			break;
+		}
+		cap2 = cap3 = cap;
+		obs_s = grow(obs_s, &cap2, n + 1, sizeof(size_t));
+		obs_r = grow(obs_r, &cap3, n + 1, sizeof(size_t));
+		obs_y = grow(obs_y, &cap, n + 1, sizeof(double));
+		obs_s[n] = s;
+		obs_r[n] = k;
+		obs_y[n] = y;
+		n++;
+	}
+	if (rc)
+		goto out;
+	if (rater.n < 2) {
+		rc = fail(c, 0, "need at least 2 raters, found %zu", rater.n);
+		goto out;
+	}
+	if (size_mul(subj.n, rater.n, &cells) || cells > CELLS_MAX) {
+		rc = fail(c, 0, "too many subjects x raters (%zu x %zu)", subj.n, rater.n);
+		goto out;
+	}
+	x = xmalloc(cells * sizeof(double));
+	for (i = 0; i < cells; i++)
+		x[i] = NAN;
+	for (i = 0; i < n; i++)
+		x[obs_s[i] * rater.n + obs_r[i]] = obs_y[i];
+	dropped = xcalloc(subj.n, sizeof(size_t));
+	if (stats_icc(x, subj.n, rater.n, dropped, &r)) {
+		rc = fail(c, 0, "need at least 2 subjects with a score from every rater, found %zu",
+		          r.n_subjects);
+		goto out;
+	}
+
+	root = json_object();
+	json_object_set_new(root, "n_subjects", json_integer((json_int_t)r.n_subjects));
+	json_object_set_new(root, "n_raters", json_integer((json_int_t)r.n_raters));
+	arr = json_array();
+	for (i = 0; i < r.n_dropped; i++)
+		json_array_append_new(arr, jlabel(&subj, dropped[i]));
+	json_object_set_new(root, "dropped_subjects", arr);
+	o = json_object();
+	json_object_set_new(o, "MSB", jnum(r.msb));
+	json_object_set_new(o, "MSW", jnum(r.msw));
+	json_object_set_new(o, "MSJ", jnum(r.msj));
+	json_object_set_new(o, "MSE", jnum(r.mse));
+	json_object_set_new(o, "df_rows", jnum(r.df_rows));
+	json_object_set_new(o, "df_raters", jnum(r.df_raters));
+	json_object_set_new(o, "df_residual", jnum(r.df_residual));
+	json_object_set_new(root, "anova", o);
+	for (i = 0; i < STATS_ICC__MAX; i++) {
+		const struct stats_icc_value *v = &r.form[i];
+		o = json_object();
+		json_object_set_new(o, "icc", jnum(v->icc));
+		json_object_set_new(o, "F", jnum(v->f));
+		json_object_set_new(o, "df1", jnum(v->df1));
+		json_object_set_new(o, "df2", jnum(v->df2));
+		json_object_set_new(o, "p", jnum(v->p));
+		json_object_set_new(o, "ci95_lower", jnum(v->ci_lower));
+		json_object_set_new(o, "ci95_upper", jnum(v->ci_upper));
+		json_object_set_new(root, stats_icc_form_name[i], o);
+	}
+	rc = print_json(root);
+out:
+	free(dropped);
+	free(x);
+	free(obs_y);
+	free(obs_r);
+	free(obs_s);
+	pairs_release(&seen);
+	intern_release(&rater);
+	intern_release(&subj);
+	return rc;
+}
+
+/* ---- kappa ---- */
+
+static json_t *categories_json(const struct cats *k, const struct intern *labels)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		json_array_append_new(arr, jlabel(labels, k->label[i]));
+	return arr;
+}
+
+static int run_kappa(struct ctx *c, enum stats_weights weights)
+{
+	static const char *const weight_name[STATS_WEIGHTS__MAX] = {"none", "linear", "quadratic"};
+	static const char *const long_names[3] = {"subject", "rater", "category"};
+	static const char *const table_names[3] = {"rater_a", "rater_b", "count"};
+	struct intern labels = {0}, subj = {0}, rater = {0};
+	struct pairs seen = {0};
+	struct cats k = {0};
+	size_t *la = NULL, *lb = NULL, *lc = NULL, cap = 0, cap2, n = 0, i, n_subj = 0;
+	size_t *sa = NULL, *sb = NULL;
+	double *cnt = NULL, *table = NULL, *w = NULL;
+	struct stats_kappa r;
+	json_t *root, *dropped;
+	int col[3], rc = 0, done, is_table;
+
+	is_table = find_column(c, "rater_a") >= 0 && find_column(c, "rater_b") >= 0 &&
+	           find_column(c, "count") >= 0;
+	if ((rc = require_columns(c, is_table ? table_names : long_names, col, 3)))
+		return rc;
+	dropped = json_array();
+	for (;;) {
+		size_t a, b, first;
+		double y = 1;
+
+		if ((rc = next_row(c, &done)) || done)
+			break;
+		if (is_table) {
+			a = intern(&labels, field(c, col[0]), line(c));
+			b = intern(&labels, field(c, col[1]), line(c));
+			if ((rc = count(c, col[2], &y)))
+				break;
+		} else {
+			a = intern(&subj, field(c, col[0]), line(c));
+			b = intern(&rater, field(c, col[1]), line(c));
+			if (rater.n > 2) {
+				rc = fail(c, line(c),
+				          "a third rater \"%s\": Cohen's kappa is for two raters "
+				          "(use fleiss)",
+				          rater.name[2]);
+				break;
+			}
+		}
+		if ((first = pairs_add(&seen, a, b, line(c)))) {
+			if (is_table)
+				rc = fail(c, line(c),
+				          "the pair \"%s\",\"%s\" again (also on line %zu)",
+				          labels.name[a], labels.name[b], first);
+			else
+				rc = fail(
+				    c, line(c),
+				    "subject \"%s\" rated twice by rater \"%s\" (also on line %zu)",
+				    subj.name[a], rater.name[b], first);
+			break;
+		}
+		cap2 = cap;
+		la = grow(la, &cap2, n + 1, sizeof(size_t));
+		cap2 = cap;
+		lb = grow(lb, &cap2, n + 1, sizeof(size_t));
+		cap2 = cap;
+		lc = grow(lc, &cap2, n + 1, sizeof(size_t));
+		cnt = grow(cnt, &cap, n + 1, sizeof(double));
+		/* Table: labels a and b. Long: subject a, rater b and the category's label. */
+		la[n] = a;
+		lb[n] = b;
+		lc[n] = is_table ? 0 : intern(&labels, field(c, col[2]), line(c));
+		cnt[n] = y;
+		n++;
+	}
+	if (rc)
+		goto out;
+	if (!is_table && rater.n < 2) {
+		rc = fail(c, 0, "need two raters, found %zu", rater.n);
+		goto out;
+	}
+	cats_build(&k, &labels);
+	if (k.n > STATS_MAX_CATEGORIES) {
+		rc = fail(c, 0, "more than %d categories", STATS_MAX_CATEGORIES);
+		goto out;
+	}
+	table = xcalloc(k.n * k.n, sizeof(double));
+	if (is_table) {
+		for (i = 0; i < n; i++)
+			table[k.of_label[la[i]] * k.n + k.of_label[lb[i]]] += cnt[i];
+	} else {
+		/* Pair each subject's two ratings; SIZE_MAX marks a missing one. */
+		n_subj = subj.n;
+		sa = xmalloc(n_subj * sizeof(size_t));
+		sb = xmalloc(n_subj * sizeof(size_t));
+		for (i = 0; i < n_subj; i++)
+			sa[i] = sb[i] = SIZE_MAX;
+		for (i = 0; i < n; i++)
+			(lb[i] == 0 ? sa : sb)[la[i]] = k.of_label[lc[i]];
+		for (i = 0; i < n_subj; i++) {
+			if (sa[i] == SIZE_MAX || sb[i] == SIZE_MAX)
+				json_array_append_new(dropped, jlabel(&subj, i));
+			else
+				table[sa[i] * k.n + sb[i]] += 1;
+		}
+	}
+	if (weights != STATS_WEIGHTS_NONE) {
+		w = xcalloc(k.n * k.n, sizeof(double));
+		stats_kappa_weights(weights, k.n, w);
+	}
+	if (stats_kappa_table(table, k.n, w, &r)) {
+		rc = fail(c, 0, "no subject rated by both raters");
+		goto out;
+	}
+	root = json_object();
+	json_object_set_new(root, "n", json_integer((json_int_t)r.n));
+	json_object_set_new(root, "weights", json_string(weight_name[weights]));
+	json_object_set_new(root, "categories", categories_json(&k, &labels));
+	json_object_set_new(root, "kappa", jnum(r.kappa));
+	json_object_set_new(root, "p_observed", jnum(r.p_observed));
+	json_object_set_new(root, "p_expected", jnum(r.p_expected));
+	json_object_set_new(root, "se", jnum(r.se));
+	json_object_set_new(root, "ci95_lower", jnum(r.ci_lower));
+	json_object_set_new(root, "ci95_upper", jnum(r.ci_upper));
+	json_object_set_new(root, "se0", jnum(r.se0));
+	json_object_set_new(root, "z", jnum(r.z));
+	json_object_set_new(root, "p", jnum(r.p));
+	json_object_set_new(root, "dropped_subjects", dropped);
+	dropped = NULL;
+	rc = print_json(root);
+out:
+	json_decref(dropped);
+	free(sb);
+	free(sa);
+	free(w);
+	free(table);
+	free(cnt);
+	free(lc);
+	free(lb);
+	free(la);
+	cats_release(&k);
+	pairs_release(&seen);
+	intern_release(&rater);
+	intern_release(&subj);
+	intern_release(&labels);
+	return rc;
+}
+
+/* ---- fleiss ---- */
+
+static int run_fleiss(struct ctx *c)
+{
+	static const char *const long_names[3] = {"subject", "rater", "category"};
+	static const char *const count_names[3] = {"subject", "category", "count"};
+	struct intern subj = {0}, rater = {0}, labels = {0};
+	struct pairs seen = {0};
+	struct cats k = {0};
+	size_t *os = NULL, *ol = NULL, cap = 0, cap2, n = 0, i, j, cells;
+	double *oc = NULL, *counts = NULL, *total = NULL, *cat_kappa = NULL;
+	struct stats_fleiss r;
+	json_t *root, *arr;
+	int col[3], rc = 0, done, is_count;
+
+	is_count = find_column(c, "rater") < 0 && find_column(c, "count") >= 0;
+	if ((rc = require_columns(c, is_count ? count_names : long_names, col, 3)))
+		return rc;
+	for (;;) {
+		size_t s, l, first, other;
+		double y = 1;
+
+		if ((rc = next_row(c, &done)) || done)
+			break;
+		s = intern(&subj, field(c, col[0]), line(c));
+		if (is_count) {
+			l = intern(&labels, field(c, col[1]), line(c));
+			other = l;
+			if ((rc = count(c, col[2], &y)))
+				break;
+		} else {
+			other = intern(&rater, field(c, col[1]), line(c));
+			l = intern(&labels, field(c, col[2]), line(c));
+		}
+		if ((first = pairs_add(&seen, s, other, line(c)))) {
+			if (is_count)
+				rc =
+				    fail(c, line(c),
+				         "subject \"%s\", category \"%s\" again (also on line %zu)",
+				         subj.name[s], labels.name[l], first);
+			else
+				rc = fail(
+				    c, line(c),
+				    "subject \"%s\" rated twice by rater \"%s\" (also on line %zu)",
+				    subj.name[s], rater.name[other], first);
+			break;
+		}
+		cap2 = cap;
+		os = grow(os, &cap2, n + 1, sizeof(size_t));
+		cap2 = cap;
+		ol = grow(ol, &cap2, n + 1, sizeof(size_t));
+		oc = grow(oc, &cap, n + 1, sizeof(double));
+		os[n] = s;
+		ol[n] = l;
+		oc[n] = y;
+		n++;
+	}
+	if (rc)
+		goto out;
+	cats_build(&k, &labels);
+	if (k.n > STATS_MAX_CATEGORIES || size_mul(subj.n, k.n, &cells) || cells > CELLS_MAX) {
+		rc = fail(c, 0, "too many subjects x categories (%zu x %zu)", subj.n, k.n);
+		goto out;
+	}
+	counts = xcalloc(cells, sizeof(double));
+	total = xcalloc(subj.n, sizeof(double));
+	for (i = 0; i < n; i++) {
+		counts[os[i] * k.n + k.of_label[ol[i]]] += oc[i];
+		total[os[i]] += oc[i];
+	}
+	for (i = 1; i < subj.n; i++) {
+		if (total[i] != total[0]) {
+			rc = fail(c, subj.line[i],
+			          "subject \"%s\" has %.0f ratings but subject \"%s\" has %.0f; "
+			          "Fleiss' kappa needs the same number for every subject",
+			          subj.name[i], total[i], subj.name[0], total[0]);
+			goto out;
+		}
+	}
+	cat_kappa = xcalloc(k.n, sizeof(double));
+	if (stats_fleiss(counts, subj.n, k.n, &r, cat_kappa)) {
+		rc = fail(c, 0, "need at least 2 ratings per subject");
+		goto out;
+	}
+	root = json_object();
+	json_object_set_new(root, "n_subjects", json_integer((json_int_t)r.n_subjects));
+	json_object_set_new(root, "n_raters", json_integer((json_int_t)r.n_raters));
+	json_object_set_new(root, "kappa", jnum(r.kappa));
+	json_object_set_new(root, "p_bar", jnum(r.p_bar));
+	json_object_set_new(root, "p_e", jnum(r.p_e));
+	json_object_set_new(root, "se0", jnum(r.se0));
+	json_object_set_new(root, "z", jnum(r.z));
+	json_object_set_new(root, "p", jnum(r.p));
+	arr = json_array();
+	for (j = 0; j < k.n; j++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "category", jlabel(&labels, k.label[j]));
+		json_object_set_new(o, "kappa", jnum(cat_kappa[j]));
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(root, "categories", arr);
+	rc = print_json(root);
+out:
+	free(cat_kappa);
+	free(total);
+	free(counts);
+	free(oc);
+	free(ol);
+	free(os);
+	cats_release(&k);
+	pairs_release(&seen);
+	intern_release(&labels);
+	intern_release(&rater);
+	intern_release(&subj);
+	return rc;
+}
+
+/* ---- alpha ---- */
+
+static int run_alpha(struct ctx *c, enum stats_metric metric)
+{
+	static const char *const names[3] = {"unit", "coder", "value"};
+	struct intern unit = {0}, coder = {0}, labels = {0};
+	struct pairs seen = {0};
+	struct cats k = {0};
+	size_t *ou = NULL, *ov = NULL, cap = 0, cap2, n = 0, i;
+	struct stats_alpha r;
+	json_t *root;
+	int col[3], rc = 0, done;
+
+	if ((rc = require_columns(c, names, col, 3)))
+		return rc;
+	for (;;) {
+		size_t u, o, first;
+
+		if ((rc = next_row(c, &done)) || done)
+			break;
+		u = intern(&unit, field(c, col[0]), line(c));
+		o = intern(&coder, field(c, col[1]), line(c));
+		if ((first = pairs_add(&seen, u, o, line(c)))) {
+			rc =
+			    fail(c, line(c), "unit \"%s\" coded twice by \"%s\" (also on line %zu)",
+			         unit.name[u], coder.name[o], first);
+			break;
+		}
+		cap2 = cap;
+		ou = grow(ou, &cap2, n + 1, sizeof(size_t));
+		ov = grow(ov, &cap, n + 1, sizeof(size_t));
+		ou[n] = u;
+		ov[n] = intern(&labels, field(c, col[2]), line(c));
+		n++;
+	}
+	if (rc)
+		goto out;
+	cats_build(&k, &labels);
+	if ((metric == STATS_METRIC_INTERVAL || metric == STATS_METRIC_RATIO) && !k.numeric) {
+		i = k.first_bad;
+		rc = fail(c, labels.line[i], "column \"value\": \"%.*s\" is not a number",
+		          SHOWN_MAX, labels.name[i]);
+		goto out;
+	}
+	if (metric == STATS_METRIC_RATIO && k.n && k.value[0] < 0) {
+		i = k.label[0];
+		rc = fail(c, labels.line[i], "column \"value\": %s is negative (ratio needs >= 0)",
+		          labels.name[i]);
+		goto out;
+	}
+	if (k.n > STATS_MAX_VALUES) {
+		rc = fail(c, 0, "more than %d distinct values", STATS_MAX_VALUES);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		ov[i] = k.of_label[ov[i]];
+	if (stats_alpha(ou, ov, n, k.n, k.value, metric, &r)) {
+		rc = fail(c, 0, "fewer than 2 pairable values (units coded by 2 or more coders)");
+		goto out;
+	}
+	root = json_object();
+	json_object_set_new(root, "metric", json_string(stats_metric_name[metric]));
+	json_object_set_new(root, "alpha", jnum(r.alpha));
+	json_object_set_new(root, "n_pairable", json_integer((json_int_t)r.n_pairable));
+	rc = print_json(root);
+out:
+	free(ov);
+	free(ou);
+	cats_release(&k);
+	pairs_release(&seen);
+	intern_release(&labels);
+	intern_release(&coder);
+	intern_release(&unit);
+	return rc;
+}
+
+/* ---- rci ---- */
+
+static int run_rci(struct ctx *c, const struct stats_rci_norms *norms)
+{
+	static const char *const names[3] = {"client", "pre", "post"};
+	struct intern client = {0};
+	struct stats_rci_params par;
+	json_t *root = NULL, *arr, *o;
+	int col[3], rc = 0, done;
+
+	if ((rc = require_columns(c, names, col, 3)))
+		return rc;
+	if (stats_rci_params(norms, &par)) {
+		c->path = NULL;
+		return fail(c, 0, "--sd must be > 0 and --reliability in [0, 1)");
+	}
+	root = json_object();
+	json_object_set_new(root, "se", jnum(par.se));
+	json_object_set_new(root, "s_diff", jnum(par.s_diff));
+	json_object_set_new(root, "threshold", jnum(par.threshold));
+	o = json_object();
+	json_object_set_new(o, "a", jnum(par.a));
+	json_object_set_new(o, "b", jnum(par.b));
+	json_object_set_new(o, "c", jnum(par.c));
+	json_object_set_new(root, "cutoffs", o);
+	json_object_set_new(root, "cutoff_used", jnum(par.cutoff));
+	json_object_set_new(root, "lower_is_better", json_boolean(norms->lower_is_better));
+	arr = json_array();
+	json_object_set_new(root, "clients", arr);
+	for (;;) {
+		struct stats_rci_client cl;
+		size_t id, before = client.n;
+		double pre, post;
+
+		if ((rc = next_row(c, &done)) || done)
+			break;
+		id = intern(&client, field(c, col[0]), line(c));
+		if (client.n == before) {
+			rc = fail(c, line(c), "client \"%s\" again (also on line %zu)",
+			          client.name[id], client.line[id]);
+			break;
+		}
+		if ((rc = number(c, col[1], &pre)) || (rc = number(c, col[2], &post)))
+			break;
+		stats_rci_client(norms, &par, pre, post, &cl);
+		o = json_object();
+		json_object_set_new(o, "client", jlabel(&client, id));
+		json_object_set_new(o, "change", jnum(cl.change));
+		json_object_set_new(o, "rci", jnum(cl.rci));
+		json_object_set_new(o, "reliable", json_boolean(cl.reliable));
+		json_object_set_new(o, "crossed_cutoff",
+		                    cl.crossed < 0 ? json_null() : json_boolean(cl.crossed));
+		json_object_set_new(o, "category", json_string(stats_change_name[cl.category]));
+		json_array_append_new(arr, o);
+	}
+	if (!rc)
+		rc = print_json(root);
+	else
+		json_decref(root);
+	intern_release(&client);
+	return rc;
+}
+
+/* ---- therapist-effects ---- */
+
+static int run_effects(struct ctx *c, const char *group_col, const char *outcome_col)
+{
+	const char *names[2] = {group_col, outcome_col};
+	struct intern group = {0};
+	size_t *g = NULL, cap = 0, cap2, n = 0;
+	double *y = NULL;
+	struct stats_reml r;
+	json_t *root;
+	int col[2], rc = 0, done;
+
+	if ((rc = require_columns(c, names, col, 2)))
+		return rc;
+	for (;;) {
+		double v;
+
+		if ((rc = next_row(c, &done)) || done)
+			break;
+		if ((rc = number(c, col[1], &v)))
+			break;
+		cap2 = cap;
+		g = grow(g, &cap2, n + 1, sizeof(size_t));
+		y = grow(y, &cap, n + 1, sizeof(double));
+		g[n] = intern(&group, field(c, col[0]), line(c));
+		y[n] = v;
+		n++;
+	}
+	if (rc)
+		goto out;
+	if (stats_reml_oneway(y, g, n, group.n, &r)) {
+		rc = fail(c, 0,
+		          "need 2 or more %ss, one with 2 or more rows, and variation in \"%s\"",
+		          group_col, outcome_col);
+		goto out;
+	}
+	root = json_object();
+	json_object_set_new(root, "n", json_integer((json_int_t)r.n));
+	json_object_set_new(root, "n_groups", json_integer((json_int_t)r.n_groups));
+	json_object_set_new(root, "intercept", jnum(r.intercept));
+	json_object_set_new(root, "se_intercept", jnum(r.se_intercept));
+	json_object_set_new(root, "var_between", jnum(r.var_between));
+	json_object_set_new(root, "var_within", jnum(r.var_within));
+	json_object_set_new(root, "icc", jnum(r.icc));
+	json_object_set_new(root, "method", json_string("REML"));
+	rc = print_json(root);
+out:
+	free(y);
+	free(g);
+	intern_release(&group);
+	return rc;
+}
+
+/* ---- Dispatch ---- */
+
+static const char usage_text[] =
+    "usage: kvalab stats <statistic> FILE [options]\n"
+    "\n"
+    "FILE is CSV with a header row (columns by name, any order; FILE - reads stdin),\n"
+    "one observation per row; a missing rating is an absent row. Prints one JSON object.\n"
+    "\n"
+    "  icc FILE                        columns subject,rater,score: the six Shrout &\n"
+    "                                  Fleiss ICCs; subjects missing a rater are dropped\n"
+    "  kappa FILE [--weights none|linear|quadratic]\n"
+    "                                  columns subject,rater,category (two raters) or\n"
+    "                                  rater_a,rater_b,count: Cohen's kappa. Categories\n"
+    "                                  are ordered numerically when all are numbers,\n"
+    "                                  otherwise by bytes; weights use that order\n"
+    "  fleiss FILE                     columns subject,rater,category or\n"
+    "                                  subject,category,count: Fleiss' kappa\n"
+    "  alpha FILE [--metric nominal|ordinal|interval|ratio]\n"
+    "                                  columns unit,coder,value: Krippendorff's alpha\n"
+    "  rci FILE --sd S --reliability R [--dys-mean M --dys-sd S]\n"
+    "           [--func-mean M --func-sd S] [--lower-is-better]\n"
+    "                                  columns client,pre,post: Jacobson-Truax reliable\n"
+    "                                  change; recovery uses cut-off c, else a, else b\n"
+    "  therapist-effects FILE [--group therapist] [--outcome change]\n"
+    "                                  one-way random-effects model by REML\n"
+    "\n"
+    "Exit status: 0 success, 2 bad arguments or bad input (the message names the line).\n";
+
+static int help(void)
+{
+	fputs(usage_text, stdout);
+	return CLI_OK;
+}
+
+static int pick(struct ctx *c, const char *opt, const char *v, const char *const *names, size_t n,
+                int *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(v, names[i])) {
+			*out = (int)i;
+			return 0;
+		}
+	}
+	c->path = NULL;
+	return fail(c, 0, "option --%s: unknown value \"%s\"", opt, v);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const char *const weight_names[STATS_WEIGHTS__MAX] = {"none", "linear", "quadratic"};
+	struct ctx c;
+	struct opt opts[8];
+	size_t n_opts = 0;
+	int rc, is_help, pos;
+	const char *sub;
+
+	memset(&c, 0, sizeof(c));
+	memset(opts, 0, sizeof(opts));
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return CLI_USAGE;
+	}
+	sub = argv[1];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help"))
+		return help();
+	c.cmd = sub;
+	if (!strcmp(sub, "kappa")) {
+		opts[n_opts++] = (struct opt){"weights", 1, NULL};
+	} else if (!strcmp(sub, "alpha")) {
+		opts[n_opts++] = (struct opt){"metric", 1, NULL};
+	} else if (!strcmp(sub, "rci")) {
+		static const char *const rci_opts[6] = {"sd",     "reliability", "dys-mean",
+		                                        "dys-sd", "func-mean",   "func-sd"};
+		for (pos = 0; pos < 6; pos++)
+			opts[n_opts++] = (struct opt){rci_opts[pos], 1, NULL};
+		opts[n_opts++] = (struct opt){"lower-is-better", 0, NULL};
+	} else if (!strcmp(sub, "therapist-effects")) {
+		opts[n_opts++] = (struct opt){"group", 1, NULL};
+		opts[n_opts++] = (struct opt){"outcome", 1, NULL};
+	} else if (strcmp(sub, "icc") != 0 && strcmp(sub, "fleiss") != 0) {
+		fprintf(stderr, "kvalab stats: unknown statistic \"%s\"\n\n%s", sub, usage_text);
+		return CLI_USAGE;
+	}
+	if ((rc = parse_args(&c, argc - 1, argv + 1, opts, n_opts, &is_help)))
+		return rc;
+	if (is_help)
+		return help();
+
+	if (!strcmp(sub, "icc")) {
+		if (!(rc = open_input(&c)))
+			rc = run_icc(&c);
+	} else if (!strcmp(sub, "kappa")) {
+		int w = STATS_WEIGHTS_NONE;
+		if (opts[0].value &&
+		    (rc = pick(&c, "weights", opts[0].value, weight_names, STATS_WEIGHTS__MAX, &w)))
+			return rc;
+		if (!(rc = open_input(&c)))
+			rc = run_kappa(&c, (enum stats_weights)w);
+	} else if (!strcmp(sub, "fleiss")) {
+		if (!(rc = open_input(&c)))
+			rc = run_fleiss(&c);
+	} else if (!strcmp(sub, "alpha")) {
+		int m = STATS_METRIC_NOMINAL;
+		if (opts[0].value && (rc = pick(&c, "metric", opts[0].value, stats_metric_name,
+		                                STATS_METRIC__MAX, &m)))
+			return rc;
+		if (!(rc = open_input(&c)))
+			rc = run_alpha(&c, (enum stats_metric)m);
+	} else if (!strcmp(sub, "rci")) {
+		struct stats_rci_norms nm = {NAN, NAN, NAN, NAN, NAN, NAN, opts[6].value != NULL};
+		double *dst[6] = {&nm.sd,     &nm.reliability, &nm.dys_mean,
+		                  &nm.dys_sd, &nm.func_mean,   &nm.func_sd};
+		const char *path = c.path;
+		for (pos = 0; pos < 6; pos++)
+			if ((rc = opt_number(&c, &opts[pos], dst[pos])))
+				return rc;
+		c.path = NULL;
+		if (!opts[0].value || !opts[1].value)
+			return fail(&c, 0, "--sd and --reliability are required");
+		if (!opts[2].value != !opts[3].value || !opts[4].value != !opts[5].value)
+			return fail(&c, 0,
+			            "give norms as pairs: --dys-mean with --dys-sd, "
+			            "--func-mean with --func-sd");
+		if ((opts[3].value && !(nm.dys_sd > 0)) || (opts[5].value && !(nm.func_sd > 0)))
+			return fail(&c, 0, "--dys-sd and --func-sd must be > 0");
+		c.path = path;
+		if (!(rc = open_input(&c)))
+			rc = run_rci(&c, &nm);
+	} else {
+		const char *gcol = opts[0].value ? opts[0].value : "therapist";
+		const char *ocol = opts[1].value ? opts[1].value : "change";
+		if (!(rc = open_input(&c)))
+			rc = run_effects(&c, gcol, ocol);
+	}
+	ctx_release(&c);
+	return rc;
+}
