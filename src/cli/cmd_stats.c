@@ -1016,10 +1016,8 @@ static int run_rci(struct ctx *c, const struct stats_rci_norms *norms)
 
 	if ((rc = require_columns(c, names, col, 3)))
 		return rc;
-	if (stats_rci_params(norms, &par)) {
-		c->path = NULL;
-		return fail(c, 0, "--sd must be > 0 and --reliability in [0, 1)");
-	}
+	if (stats_rci_params(norms, &par))
+		return fail(c, 0, "bad norms"); /* cmd_stats checked them; cannot happen */
 	root = json_object();
 	json_object_set_new(root, "se", jnum(par.se));
 	json_object_set_new(root, "s_diff", jnum(par.s_diff));
@@ -1232,6 +1230,7 @@ int cmd_stats(int argc, char **argv)
 			rc = run_alpha(&c, (enum stats_metric)m);
 	} else if (!strcmp(sub, "rci")) {
 		struct stats_rci_norms nm = {NAN, NAN, NAN, NAN, NAN, NAN, opts[6].value != NULL};
+		struct stats_rci_params par;
 		double *dst[6] = {&nm.sd,     &nm.reliability, &nm.dys_mean,
 		                  &nm.dys_sd, &nm.func_mean,   &nm.func_sd};
 		const char *path = c.path;
@@ -1247,6 +1246,8 @@ int cmd_stats(int argc, char **argv)
 			            "--func-mean with --func-sd");
 		if ((opts[3].value && !(nm.dys_sd > 0)) || (opts[5].value && !(nm.func_sd > 0)))
 			return fail(&c, 0, "--dys-sd and --func-sd must be > 0");
+		if (stats_rci_params(&nm, &par))
+			return fail(&c, 0, "--sd must be > 0 and --reliability in [0, 1)");
 		c.path = path;
 		if (!(rc = open_input(&c)))
 			rc = run_rci(&c, &nm);

@@ -1,0 +1,309 @@
+// End-to-end tests of `kvalab stats`: CSV files in a temp folder in, JSON or exit 2 out.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+const BIN = process.env.KVALAB_BIN ? resolve(ROOT, process.env.KVALAB_BIN) : join(ROOT, 'build/kvalab');
+const DIR = mkdtempSync(join(tmpdir(), 'kvalab-stats-'));
+after(() => rmSync(DIR, { recursive: true, force: true }));
+
+function write(name, text) {
+  const path = join(DIR, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+// Runs `kvalab stats ARGS` in DIR so error messages show the bare file name.
+function stats(args, input) {
+  const r = spawnSync(BIN, ['stats', ...args], { cwd: DIR, encoding: 'utf8', input });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(args, input) {
+  const r = stats(args, input);
+  assert.equal(r.status, 0, `exit ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function fails(args, pattern) {
+  const r = stats(args);
+  assert.equal(r.status, 2, `expected exit 2, got ${r.status}: ${r.stdout}${r.stderr}`);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, pattern);
+  return r;
+}
+
+function near(actual, expected, rel = 1e-9) {
+  const scale = Math.max(1, Math.abs(expected));
+  assert.ok(Math.abs(actual - expected) <= rel * scale, `${actual} is not ${expected} (rel ${rel})`);
+}
+
+// Shrout & Fleiss (1979): 6 targets x 4 judges.
+const SF = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]];
+
+function iccCsv() {
+  // Columns out of order, an extra column, quoting, CRLF, and a subject missing a rater.
+  const rows = ['score,"rater",note,subject'];
+  SF.forEach((r, i) => r.forEach((v, j) => rows.push(`${v},J${j + 1},"a, ""note""",T${i + 1}`)));
+  rows.push('4,J2,,T7');
+  return rows.join('\r\n') + '\r\n';
+}
+
+test('icc reproduces Shrout & Fleiss and reports dropped subjects', () => {
+  const out = ok(['icc', write('icc.csv', iccCsv())]);
+  assert.equal(out.n_subjects, 6);
+  assert.equal(out.n_raters, 4);
+  assert.deepEqual(out.dropped_subjects, ['T7']);
+  near(out.anova.MSB, 1349 / 120, 1e-12);
+  near(out.anova.MSW, 451 / 72, 1e-12);
+  near(out.anova.MSJ, 2339 / 72, 1e-12);
+  near(out.anova.MSE, 367 / 360, 1e-12);
+  assert.equal(out.anova.df_rows, 5);
+  assert.equal(out.anova.df_raters, 3);
+  assert.equal(out.anova.df_residual, 15);
+  near(out.ICC1.icc, 0.1657417684054754, 1e-12);
+  near(out.ICC2.icc, 0.28976377952755905, 1e-12);
+  near(out.ICC3.icc, 0.7148407148407149, 1e-12);
+  near(out.ICC1k.icc, 0.4427971336792686, 1e-12);
+  near(out.ICC2k.icc, 0.620050547598989, 1e-12);
+  near(out.ICC3k.icc, 0.9093155423770695, 1e-12);
+  assert.equal(out.ICC1.df2, 18);
+  near(out.ICC3.F, 11.02724795640327, 1e-12);
+  // psych::ICC's interval for ICC2 (Satterthwaite df).
+  near(out.ICC2.ci95_lower, 0.018786513374712047, 1e-9);
+  near(out.ICC2.ci95_upper, 0.7610843696489531, 1e-9);
+  near(out.ICC3.p, 0.00013456651648433693, 1e-9);
+  for (const k of ['ICC1', 'ICC2', 'ICC3', 'ICC1k', 'ICC2k', 'ICC3k'])
+    assert.deepEqual(Object.keys(out[k]), ['icc', 'F', 'df1', 'df2', 'p', 'ci95_lower', 'ci95_upper']);
+});
+
+test('numbers are printed with at least 12 significant digits', () => {
+  const r = stats(['icc', write('icc2.csv', iccCsv())]);
+  assert.match(r.stdout, /"icc": 0\.16574176840547/);
+});
+
+// Cohen (1968): 200 subjects, 3 categories.
+const COHEN = [[88, 14, 18], [10, 40, 10], [2, 6, 12]];
+
+test('kappa from a count table reproduces Cohen 1968 with FCE standard errors', () => {
+  const rows = ['rater_a,rater_b,count'];
+  COHEN.forEach((r, i) => r.forEach((n, j) => rows.push(`${i + 1},${j + 1},${n}`)));
+  const out = ok(['kappa', write('table.csv', rows.join('\n'))]);
+  assert.equal(out.n, 200);
+  assert.deepEqual(out.categories, ['1', '2', '3']);
+  near(out.kappa, 29 / 59, 1e-12);
+  assert.equal(out.kappa.toFixed(3), '0.492');
+  near(out.p_observed, 0.7, 1e-12);
+  near(out.p_expected, 0.41, 1e-12);
+  near(out.se, 0.05100181557607785, 1e-12);
+  near(out.se0, 0.05197893635659544, 1e-12);
+  near(out.z, 9.456242435527358, 1e-12);
+  near(out.ci95_lower, 0.3915637020535469, 1e-12);
+  near(out.ci95_upper, 0.59148714540407998, 1e-12);
+  assert.ok(out.p < 1e-15);
+});
+
+test('kappa from long data with linear and quadratic weights', () => {
+  const rows = ['rater,subject,category'];
+  let s = 0;
+  COHEN.forEach((r, i) => r.forEach((n, j) => {
+    for (let k = 0; k < n; k++) {
+      s++;
+      rows.push(`A,s${s},${i + 1}`, `B,s${s},${j + 1}`);
+    }
+  }));
+  rows.push('A,lonely,2');
+  const file = write('long.csv', rows.join('\n') + '\n');
+  const lin = ok(['kappa', file, '--weights', 'linear']);
+  assert.equal(lin.n, 200);
+  assert.deepEqual(lin.dropped_subjects, ['lonely']);
+  near(lin.kappa, 9 / 19, 1e-12);
+  near(lin.se, 0.05443230917764151, 1e-12);
+  near(lin.se0, 0.054696341291648756, 1e-12);
+  const quad = ok(['kappa', '--weights=quadratic', file]);
+  near(quad.kappa, 5 / 11, 1e-12);
+  near(quad.se, 0.06645368159107816, 1e-12);
+  const none = ok(['kappa', file]);
+  near(none.kappa, 29 / 59, 1e-12);
+});
+
+test('kappa orders numeric categories numerically and others by bytes', () => {
+  const num = ok(['kappa', write('num.csv', 'subject,rater,category\n1,a,10\n1,b,9\n2,a,2\n2,b,10\n3,a,9\n3,b,9\n')]);
+  assert.deepEqual(num.categories, ['2', '9', '10']);
+  const txt = ok(['kappa', write('txt.csv', 'subject,rater,category\n1,a,b\n1,b,B\n2,a,a\n2,b,b\n')]);
+  assert.deepEqual(txt.categories, ['B', 'a', 'b']);
+});
+
+// Fleiss (1971): 30 patients x 6 psychiatrists.
+const FLEISS = [
+  [0, 0, 0, 6, 0], [0, 3, 0, 0, 3], [0, 1, 4, 0, 1], [0, 0, 0, 0, 6], [0, 3, 0, 3, 0], [2, 0, 4, 0, 0],
+  [0, 0, 4, 0, 2], [2, 0, 3, 1, 0], [2, 0, 0, 4, 0], [0, 0, 0, 0, 6], [1, 0, 0, 5, 0], [1, 1, 0, 4, 0],
+  [0, 3, 3, 0, 0], [1, 0, 0, 5, 0], [0, 2, 0, 3, 1], [0, 0, 5, 0, 1], [3, 0, 0, 1, 2], [5, 1, 0, 0, 0],
+  [0, 2, 0, 4, 0], [1, 0, 2, 0, 3], [0, 0, 0, 0, 6], [0, 1, 0, 5, 0], [0, 2, 0, 1, 3], [2, 0, 0, 4, 0],
+  [1, 0, 0, 4, 1], [0, 5, 0, 1, 0], [4, 0, 0, 0, 2], [0, 2, 0, 4, 0], [1, 0, 5, 0, 0], [0, 0, 0, 0, 6],
+];
+
+function checkFleiss(out) {
+  assert.equal(out.n_subjects, 30);
+  assert.equal(out.n_raters, 6);
+  near(out.kappa, 0.43024452006014086, 1e-12);
+  assert.equal(out.kappa.toFixed(3), '0.430');
+  near(out.p_bar, 5 / 9, 1e-12);
+  near(out.p_e, 0.21993827160493828, 1e-12);
+  near(out.se0, 0.024373932099411157, 1e-12);
+  near(out.z, 17.651830582991366, 1e-12);
+  assert.deepEqual(out.categories.map((c) => c.category), ['1', '2', '3', '4', '5']);
+  assert.deepEqual(out.categories.map((c) => c.kappa.toFixed(3)), ['0.245', '0.245', '0.520', '0.471', '0.566']);
+}
+
+test('fleiss reproduces Fleiss 1971 from counts and from long data', () => {
+  const counts = ['subject,category,count'];
+  const long = ['subject,rater,category'];
+  FLEISS.forEach((r, i) => {
+    let rater = 0;
+    r.forEach((n, j) => {
+      if (n) counts.push(`p${i + 1},${j + 1},${n}`);
+      for (let k = 0; k < n; k++) long.push(`p${i + 1},r${++rater},${j + 1}`);
+    });
+  });
+  checkFleiss(ok(['fleiss', write('fleiss_counts.csv', counts.join('\n'))]));
+  checkFleiss(ok(['fleiss', write('fleiss_long.csv', long.join('\n'))]));
+});
+
+// Krippendorff (2011): 4 observers x 12 units, "." missing.
+const KRIPP = {
+  A: '1 2 3 3 2 1 4 1 2 . . .',
+  B: '1 2 3 3 2 2 4 1 2 5 . 3',
+  C: '. 3 3 3 2 3 4 2 2 5 1 .',
+  D: '1 2 3 3 2 4 4 1 2 5 1 .',
+};
+
+test('alpha reproduces Krippendorff 2011 for all four metrics', () => {
+  const rows = ['coder,unit,value'];
+  for (const [coder, values] of Object.entries(KRIPP))
+    values.split(' ').forEach((v, u) => { if (v !== '.') rows.push(`${coder},u${u + 1},${v}`); });
+  const file = write('kripp.csv', rows.join('\n'));
+  const want = { nominal: 0.743421052631579, ordinal: 0.8153875037548813, interval: 0.8491071428571428, ratio: 0.797402774711612 };
+  for (const [metric, alpha] of Object.entries(want)) {
+    const out = ok(['alpha', file, '--metric', metric]);
+    assert.equal(out.metric, metric);
+    assert.equal(out.n_pairable, 40);
+    near(out.alpha, alpha, 1e-12);
+  }
+  assert.equal(ok(['alpha', file]).metric, 'nominal');
+});
+
+test('rci classifies clients and computes cut-offs', () => {
+  const file = write('rci.csv', 'client,pre,post\nc1,22,6\nc2,22,15\nc3,30,14\nc4,10,25\n');
+  const out = ok(['rci', file, '--sd', '10', '--reliability', '0.75', '--dys-mean', '20', '--dys-sd', '5',
+    '--func-mean', '8', '--func-sd', '4', '--lower-is-better']);
+  near(out.se, 5, 1e-14);
+  near(out.s_diff, 5 * Math.SQRT2, 1e-14);
+  near(out.threshold, 1.96 * 5 * Math.SQRT2, 1e-14);
+  near(out.cutoffs.a, 10, 1e-14);
+  near(out.cutoffs.b, 16, 1e-14);
+  near(out.cutoffs.c, 120 / 9, 1e-14);
+  assert.deepEqual(out.clients.map((c) => c.category), ['recovered', 'unchanged', 'improved', 'deteriorated']);
+  assert.deepEqual(out.clients.map((c) => c.reliable), [true, false, true, true]);
+  assert.deepEqual(out.clients.map((c) => c.crossed_cutoff), [true, false, false, false]);
+  assert.equal(out.clients[0].client, 'c1');
+  near(out.clients[0].change, -16, 0);
+  near(out.clients[0].rci, -16 / (5 * Math.SQRT2), 1e-14);
+});
+
+test('rci without norms gives null cut-offs and higher-is-better by default', () => {
+  const file = write('rci2.csv', 'client,pre,post\nc1,22,6\nc2,10,25\n');
+  const out = ok(['rci', file, '--sd=10', '--reliability=0.75']);
+  assert.deepEqual(out.cutoffs, { a: null, b: null, c: null });
+  assert.equal(out.clients[0].crossed_cutoff, null);
+  assert.deepEqual(out.clients.map((c) => c.category), ['deteriorated', 'improved']);
+});
+
+test('therapist-effects matches lme4 on unbalanced caseloads', () => {
+  const y = [3, 5, 4, 7, 8, 2, 4, 3, 5, 1, 6, 9, 7, 8, 10];
+  const g = [1, 1, 1, 2, 2, 3, 3, 3, 3, 3, 4, 5, 5, 5, 5];
+  const rows = ['client,therapist,change'];
+  y.forEach((v, i) => rows.push(`c${i},t${g[i]},${v}`));
+  const out = ok(['therapist-effects', write('te.csv', rows.join('\n'))]);
+  assert.equal(out.n, 15);
+  assert.equal(out.n_groups, 5);
+  assert.equal(out.method, 'REML');
+  near(out.var_between, 5.11741362279205, 1e-7);
+  near(out.var_within, 1.71702137111667, 1e-7);
+  near(out.intercept, 5.76648208839952, 1e-8);
+  near(out.se_intercept, 1.08285645086816, 1e-7);
+  near(out.icc, out.var_between / (out.var_between + out.var_within), 1e-12);
+  const renamed = rows.map((r) => r.replace('therapist,change', 'clinician,phq_change'));
+  const out2 = ok(['therapist-effects', write('te2.csv', renamed.join('\n')), '--group', 'clinician', '--outcome', 'phq_change']);
+  near(out2.var_between, out.var_between, 1e-14);
+});
+
+test('FILE - reads standard input', () => {
+  const out = ok(['alpha', '-'], 'unit,coder,value\n1,a,x\n1,b,x\n2,a,y\n2,b,z\n');
+  // o_xx = 2, o_yz = o_zy = 1; n_x = 2, n_y = n_z = 1: alpha = 1 - 3 * 2 / 10.
+  near(out.alpha, 1 - (3 * 2) / 10, 1e-12);
+});
+
+test('--help prints usage on stdout and exits 0', () => {
+  for (const args of [['--help'], ['icc', '--help'], ['rci', '-h']]) {
+    const r = stats(args);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /usage: kvalab stats/);
+  }
+});
+
+test('a value that is not a number names the file, line and column', () => {
+  const file = write('ratings.csv', 'subject,rater,score\ns1,r1,1\ns1,r2,2\ns2,r1,3\ns2,r2,abc\n');
+  const r = fails(['icc', file], /ratings\.csv:5: column "score": "abc" is not a number/);
+  assert.match(r.stderr, /^kvalab stats icc: /);
+});
+
+test('bad input exits 2 with a message naming the line', () => {
+  fails(['icc', write('dup.csv', 'subject,rater,score\ns1,r1,1\ns2,r1,2\ns1,r1,3\n')],
+    /dup\.csv:4: subject "s1" rated twice by rater "r1" \(also on line 2\)/);
+  fails(['icc', write('empty.csv', '')], /empty\.csv: empty file/);
+  fails(['icc', write('header.csv', 'subject,rater,score\n')], /header\.csv: no data rows/);
+  fails(['icc', write('nocol.csv', 'subject,rater,points\ns1,r1,1\n')], /nocol\.csv:1: missing column "score"/);
+  fails(['icc', write('onerater.csv', 'subject,rater,score\ns1,r1,1\ns2,r1,2\n')], /need at least 2 raters, found 1/);
+  fails(['icc', write('onesubj.csv', 'subject,rater,score\ns1,r1,1\ns1,r2,2\ns2,r1,3\n')],
+    /need at least 2 subjects with a score from every rater, found 1/);
+  fails(['icc', write('quote.csv', 'subject,rater,score\ns1,r1,1\ns1,"r2,2\n')],
+    /quote\.csv:3: column 2: unterminated quoted field/);
+  fails(['icc', write('short.csv', 'subject,rater,score\ns1,r1,1\ns1,r2\n')],
+    /short\.csv:3: 2 fields, but the header has 3/);
+  fails(['icc', write('twice.csv', 'subject,rater,score,rater\n')], /twice\.csv:1: column "rater" appears twice/);
+  fails(['kappa', write('three.csv', 'subject,rater,category\n1,a,x\n1,b,y\n2,c,x\n')],
+    /three\.csv:4: a third rater "c"/);
+  fails(['kappa', write('negcount.csv', 'rater_a,rater_b,count\nx,y,-1\n')],
+    /negcount\.csv:2: column "count": "-1" is not a count/);
+  fails(['fleiss', write('uneven.csv', 'subject,rater,category\n1,a,x\n1,b,y\n2,a,x\n')],
+    /uneven\.csv:4: subject "2" has 1 ratings but subject "1" has 2/);
+  const alnum = write('alnum.csv', 'unit,coder,value\n1,a,1\n1,b,2\n2,a,high\n2,b,1\n');
+  fails(['alpha', alnum, '--metric', 'interval'], /alnum\.csv:4: column "value": "high" is not a number/);
+  fails(['alpha', alnum, '--metric', 'cubic'], /--metric: unknown value "cubic"/);
+  fails(['alpha', write('alneg.csv', 'unit,coder,value\n1,a,1\n1,b,-2\n'), '--metric', 'ratio'],
+    /alneg\.csv:3: column "value": -2 is negative/);
+  fails(['rci', write('rcidup.csv', 'client,pre,post\nc1,1,2\nc1,3,4\n'), '--sd', '1', '--reliability', '0.8'],
+    /rcidup\.csv:3: client "c1" again \(also on line 2\)/);
+  fails(['therapist-effects', write('te1.csv', 'therapist,change\nt1,1\nt1,2\n')], /need 2 or more therapists/);
+});
+
+test('bad arguments exit 2', () => {
+  const file = write('ok.csv', 'subject,rater,score\ns1,r1,1\ns1,r2,2\ns2,r1,3\ns2,r2,5\n');
+  fails(['icc', file, '--bogus'], /unknown option --bogus/);
+  fails(['icc'], /no input FILE given/);
+  fails(['icc', file, file], /unexpected argument/);
+  fails(['nonsense', file], /unknown statistic "nonsense"/);
+  fails(['kappa', file, '--weights'], /option --weights needs a value/);
+  fails(['kappa', file, '--weights', 'cubic'], /option --weights: unknown value "cubic"/);
+  fails(['rci', file, '--sd', '10'], /--sd and --reliability are required/);
+  fails(['rci', file, '--sd', 'ten', '--reliability', '0.8'], /option --sd: "ten" is not a number/);
+  fails(['rci', file, '--sd', '10', '--reliability', '1.5'], /--reliability in \[0, 1\)/);
+  fails(['rci', file, '--sd', '10', '--reliability', '0.8', '--dys-mean', '20'], /give norms as pairs/);
+  fails(['icc', 'does-not-exist.csv'], /does-not-exist\.csv: cannot open/);
+});
