@@ -63,8 +63,7 @@ int stats_events_agreement(const struct stats_event *a, size_t na, const struct 
 	struct score *prev = NULL, *cur = NULL, *tmp;
 	unsigned char *step = NULL;
 	double *table = NULL;
-	size_t i, j, cells, w = nb + 1, m = 0;
-	int rc = -1;
+	size_t i, j, cells, w = nb + 1, m;
 
 	if (!(tol >= 0) || n_codes == 0 || n_codes > STATS_MAX_CATEGORIES)
 		return -1;
@@ -141,12 +140,11 @@ int stats_events_agreement(const struct stats_event *a, size_t na, const struct 
 		struct stats_kappa nan = {0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 		out->kappa = nan;
 	}
-	rc = 0;
 	free(table);
 	free(cur);
 	free(prev);
 	free(step);
 	free(sb);
 	free(sa);
-	return rc;
+	return 0;
 }

@@ -13,7 +13,6 @@ int stats_fleiss(const double *counts, size_t n, size_t c, struct stats_fleiss *
 	double *p = NULL, *dis = NULL;
 	double m = -1, nm, p_bar = 0, p_e = 0, pq = 0, pqqp = 0;
 	size_t i, j;
-	int rc = -1;
 
 	if (n < 1 || c < 1 || c > STATS_MAX_CATEGORIES)
 		return -1;
@@ -69,8 +68,7 @@ int stats_fleiss(const double *counts, size_t n, size_t c, struct stats_fleiss *
 			cat_kappa[j] = pj > 0 ? 1 - dis[j] / (nm * (m - 1) * pj) : NAN;
 		}
 	}
-	rc = 0;
 	free(dis);
 	free(p);
-	return rc;
+	return 0;
 }

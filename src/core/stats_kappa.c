@@ -53,7 +53,6 @@ int stats_kappa_table(const double *table, size_t c, const double *w, struct sta
 	double *row = NULL, *col = NULL, *wrow = NULL, *wcol = NULL;
 	double n = 0, po = 0, pe = 0, var = 0, var0 = 0, t;
 	size_t i, j;
-	int rc = -1;
 
 	if (c == 0 || c > STATS_MAX_CATEGORIES)
 		return -1;
@@ -105,16 +104,16 @@ int stats_kappa_table(const double *table, size_t c, const double *w, struct sta
 	out->p_expected = pe;
 	/* pe == 1 means both raters used one category throughout: kappa is 0/0. */
 	out->kappa = pe < 1 ? (po - pe) / (1 - pe) : NAN;
+	/* Perfect agreement has variance 0, which rounding may leave slightly negative. */
 	out->se = var > 0 ? sqrt(var) : (var > -1e-15 && pe < 1 ? 0 : NAN);
 	out->se0 = var0 > 0 ? sqrt(var0) : NAN;
 	out->ci_lower = out->kappa - STATS_Z975 * out->se;
 	out->ci_upper = out->kappa + STATS_Z975 * out->se;
 	out->z = out->kappa / out->se0;
 	out->p = stats_normal_two_sided_p(out->z);
-	rc = 0;
 	free(wcol);
 	free(wrow);
 	free(col);
 	free(row);
-	return rc;
+	return 0;
 }
