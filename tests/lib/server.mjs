@@ -55,13 +55,14 @@ export async function startServer({ adminEmail = 'admin@lab.example', web = true
   return {
     url, data, admin, proc,
     log: () => log,
-    async stop() {
-      if (proc.exitCode === null) {
+    // Stops the server; the data folder is removed unless keep is set (to inspect it after).
+    async stop({ keep = false } = {}) {
+      if (proc.exitCode === null && proc.signalCode === null) {
         const done = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
         await done;
       }
-      if (!process.env.KV_KEEP_TMP) rmSync(base, { recursive: true, force: true });
+      if (!keep && !process.env.KV_KEEP_TMP) rmSync(base, { recursive: true, force: true });
     },
   };
 }
