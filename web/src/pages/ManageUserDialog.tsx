@@ -97,7 +97,7 @@ export function ManageUserDialog({ target, self, onClose, onChanged }: Props) {
 			</p>
 			{otp && <SecretValue id="mu-otp" label={t('users.otpLabel')} value={otp} once />}
 
-			<section class="dialog-section" aria-labelledby="mu-role-h">
+			<section class="dialog-section">
 				<h3 id="mu-role-h">{t('users.roleSection')}</h3>
 				<div class="inline-form">
 					<SelectField
@@ -113,7 +113,7 @@ export function ManageUserDialog({ target, self, onClose, onChanged }: Props) {
 				</div>
 			</section>
 
-			<section class="dialog-section" aria-labelledby="mu-access-h">
+			<section class="dialog-section">
 				<h3 id="mu-access-h">{t('users.accessSection')}</h3>
 				{pending ? (
 					<div class="confirm" role="group" aria-labelledby="mu-confirm-text">
