@@ -36,6 +36,60 @@ static int by_unit(const void *a, const void *b)
 	return 0;
 }
 
+static void sort_values(struct obs *o, size_t n)
+{
+	size_t i, j;
+
+	if (n > 16) {
+		qsort(o, n, sizeof(*o), by_unit);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		struct obs t = o[i];
+		for (j = i; j > 0 && o[j - 1].value > t.value; j--)
+			o[j] = o[j - 1];
+		o[j] = t;
+	}
+}
+
+/*
+ * Returns the observations grouped by unit and sorted by value within each unit (so equal
+ * values are adjacent). Unit ids from a caller that numbers units densely (the CLI does) are
+ * bucketed in linear time; arbitrary ids fall back to a sort.
+ */
+static struct obs *group_by_unit(const size_t *unit, const size_t *value, size_t n)
+{
+	struct obs *o = xcalloc(n ? n : 1, sizeof(*o));
+	size_t *start, i, max = 0, u;
+
+	for (i = 0; i < n; i++)
+		if (unit[i] > max)
+			max = unit[i];
+	if (n == 0 || max / 4 > n) {
+		for (i = 0; i < n; i++) {
+			o[i].unit = unit[i];
+			o[i].value = value[i];
+		}
+		qsort(o, n, sizeof(*o), by_unit);
+		return o;
+	}
+	start = xcalloc(max + 2, sizeof(size_t));
+	for (i = 0; i < n; i++)
+		start[unit[i] + 1]++;
+	for (u = 0; u <= max; u++)
+		start[u + 1] += start[u];
+	for (i = 0; i < n; i++) {
+		struct obs *d = &o[start[unit[i]]++];
+		d->unit = unit[i];
+		d->value = value[i];
+	}
+	/* start[u] now holds the end of unit u; sort each unit's handful of values. */
+	for (u = 0, i = 0; u <= max; i = start[u], u++)
+		sort_values(o + i, start[u] - i);
+	free(start);
+	return o;
+}
+
 /* The squared difference function delta^2(c, k) of Krippendorff (2011, section D). */
 static double delta2(const struct metric *m, size_t c, size_t k)
 {
@@ -97,12 +151,7 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 			if (numeric[c] < 0)
 				return -1;
 
-	o = xcalloc(n_obs ? n_obs : 1, sizeof(*o));
-	for (i = 0; i < n_obs; i++) {
-		o[i].unit = unit[i];
-		o[i].value = value[i];
-	}
-	qsort(o, n_obs, sizeof(*o), by_unit);
+	o = group_by_unit(unit, value, n_obs);
 	n_v = xcalloc(n_values, sizeof(double));
 	cum = xcalloc(n_values, sizeof(double));
 	cnt = xcalloc(n_values, sizeof(double));

@@ -20,7 +20,9 @@ static const int kr[4][12] = {
     {1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 0},
 };
 
-static double kr_alpha(enum stats_metric metric, double *n_pairable)
+/* Unit ids are u * stride + offset: sparse ids take the sorting path, dense ones bucketing. */
+static double kr_alpha_ids(enum stats_metric metric, double *n_pairable, size_t stride,
+                           size_t offset)
 {
 	static const double numeric[5] = {1, 2, 3, 4, 5};
 	size_t unit[48], value[48], n = 0;
@@ -31,7 +33,7 @@ static double kr_alpha(enum stats_metric metric, double *n_pairable)
 		for (u = 0; u < 12; u++) {
 			if (!kr[o][u])
 				continue;
-			unit[n] = (size_t)u * 7 + 100; /* ids need not be dense */
+			unit[n] = (size_t)u * stride + offset;
 			value[n] = (size_t)kr[o][u] - 1;
 			n++;
 		}
@@ -40,6 +42,23 @@ static double kr_alpha(enum stats_metric metric, double *n_pairable)
 		return NAN;
 	*n_pairable = a.n_pairable;
 	return a.alpha;
+}
+
+static double kr_alpha(enum stats_metric metric, double *n_pairable)
+{
+	return kr_alpha_ids(metric, n_pairable, 1000, 100);
+}
+
+TEST(test_stats_alpha_dense_and_sparse_unit_ids_agree)
+{
+	double np, dense, sparse;
+	int m;
+
+	for (m = 0; m < STATS_METRIC__MAX; m++) {
+		dense = kr_alpha_ids((enum stats_metric)m, &np, 1, 0);
+		sparse = kr_alpha_ids((enum stats_metric)m, &np, 1000, 100);
+		CHECK_NEAR(dense, sparse, 1e-15);
+	}
 }
 
 TEST(test_stats_alpha_matches_krippendorff_2011_example)
