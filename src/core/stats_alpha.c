@@ -61,11 +61,28 @@ static struct obs *group_by_unit(const size_t *unit, const size_t *value, size_t
 {
 	struct obs *o = xcalloc(n ? n : 1, sizeof(*o));
 	size_t *start, i, max = 0, u;
+	int sorted = 1;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (unit[i] > max)
 			max = unit[i];
-	if (n == 0 || max / 4 > n) {
+		if (i && unit[i] < unit[i - 1])
+			sorted = 0;
+	}
+	if (sorted) {
+		/* Already grouped (a file in unit order): only sort within units. */
+		for (i = 0; i < n; i++) {
+			o[i].unit = unit[i];
+			o[i].value = value[i];
+		}
+		for (i = 0; i < n; i = u) {
+			for (u = i + 1; u < n && o[u].unit == o[i].unit; u++)
+				;
+			sort_values(o + i, u - i);
+		}
+		return o;
+	}
+	if (max / 4 > n) {
 		for (i = 0; i < n; i++) {
 			o[i].unit = unit[i];
 			o[i].value = value[i];
@@ -132,7 +149,7 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
                 const double *numeric, enum stats_metric kind, struct stats_alpha *out)
 {
 	struct obs *o = NULL;
-	double *n_v = NULL, *cum = NULL, *cnt = NULL;
+	double *n_v = NULL, *cum = NULL, *cnt = NULL, *dt = NULL;
 	size_t *vals = NULL;
 	struct metric m;
 	double n = 0, d_o = 0, d_e = 0;
@@ -176,6 +193,13 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 	m.numeric = numeric;
 	m.cum = cum;
 	m.n_v = n_v;
+	/* A table of delta^2 saves the per-pair switch when the scale is short. */
+	if (n_values <= 64) {
+		dt = xmalloc(n_values * n_values * sizeof(double));
+		for (c = 0; c < n_values; c++)
+			for (k = 0; k < n_values; k++)
+				dt[c * n_values + k] = delta2(&m, c, k);
+	}
 
 	/* Pass 2: observed disagreement, unit by unit. */
 	for (i = 0; i < n_obs; i = j) {
@@ -186,6 +210,12 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 			;
 		if (j - i < 2)
 			continue;
+		if (j - i == 2) {
+			/* Two coders, the usual case: one pair, counted both ways, over m - 1 = 1. */
+			d_o += 2 * (dt ? dt[o[i].value * n_values + o[i + 1].value]
+			               : delta2(&m, o[i].value, o[i + 1].value));
+			continue;
+		}
 		/* Sorted by value within the unit, so equal values are adjacent. */
 		for (k = i; k < j; k++) {
 			if (!nd || vals[nd - 1] != o[k].value) {
@@ -213,6 +243,7 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 	out->alpha = d_e > 0 ? 1 - (n - 1) * d_o / d_e : NAN;
 	rc = 0;
 out:
+	free(dt);
 	free(vals);
 	free(cnt);
 	free(cum);
