@@ -195,7 +195,7 @@ export function App() {
 		const user = phase.user;
 		const pg = pageFor(path, user);
 		title = `${t(pg.title)} – ${t('app.name')}`;
-		const ctx: AppCtx = { user, setUser, navigate, announce: setStatus, setLocale: applyLocale, serverVersion: version };
+		const ctx: AppCtx = { user, setUser, navigate, announce: setStatus, setLocale: changeLocale, serverVersion: version };
 		body = (
 			<AppContext.Provider value={ctx}>
 				<Shell path={path} status={status} onSignOut={signOut} onLocale={changeLocale}>

@@ -10,6 +10,7 @@ export interface AppCtx {
 	navigate: (path: string) => void;
 	/* Show and announce a short status message ("Profile saved"). */
 	announce: (msg: string) => void;
+	/* Switch the UI language at once and keep it in the profile. */
 	setLocale: (l: Locale) => void;
 	serverVersion: string | null;
 }

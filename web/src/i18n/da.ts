@@ -244,6 +244,7 @@ export const da: Messages = {
 	'account.role': 'Rolle',
 	'account.displayName': 'Visningsnavn',
 	'account.language': 'Sprog',
+	'account.languageHint': 'Ændringen gælder med det samme, her og på dine andre enheder.',
 	'account.save': 'Gem profilen',
 	'account.saved': 'Din profil er gemt.',
 	'account.security': 'Loginsikkerhed',

@@ -243,6 +243,7 @@ export const en = {
 	'account.role': 'Role',
 	'account.displayName': 'Display name',
 	'account.language': 'Language',
+	'account.languageHint': 'Changes take effect at once, here and on your other devices.',
 	'account.save': 'Save profile',
 	'account.saved': 'Your profile has been saved.',
 	'account.security': 'Sign-in security',

@@ -244,6 +244,7 @@ export const nb: Messages = {
 	'account.role': 'Rolle',
 	'account.displayName': 'Visningsnavn',
 	'account.language': 'Språk',
+	'account.languageHint': 'Endringen gjelder med en gang, her og på de andre enhetene dine.',
 	'account.save': 'Lagre profilen',
 	'account.saved': 'Profilen din er lagret.',
 	'account.security': 'Innloggingssikkerhet',

@@ -1,18 +1,17 @@
 /* One's own account: display name, language, password and two-step sign-in. */
 import { useState } from 'preact/hooks';
-import { ApiError, LOCALES, type Locale, api } from '../api';
+import { ApiError, LOCALES, api } from '../api';
 import { useApp } from '../app-context';
 import { ErrorNotice, SelectField, TextField } from '../components/Field';
 import { PageHeading } from '../components/PageHeading';
 import { PasswordForm } from '../components/PasswordForm';
 import { TotpEnrolment } from '../components/TotpEnrolment';
-import { isLocale, translate, useI18n } from '../i18n';
+import { isLocale, useI18n } from '../i18n';
 
 export function AccountPage() {
-	const { t, errorText, fieldText } = useI18n();
+	const { t, locale, errorText, fieldText } = useI18n();
 	const { user, setUser, announce, setLocale } = useApp();
 	const [name, setName] = useState(user.display_name);
-	const [lang, setLang] = useState<Locale>(user.locale);
 	const [nameError, setNameError] = useState('');
 	const [error, setError] = useState('');
 	const [busy, setBusy] = useState(false);
@@ -25,10 +24,9 @@ export function AccountPage() {
 		setError('');
 		setNameError('');
 		try {
-			const u = await api.updateMe({ display_name: name.trim(), locale: lang });
+			const u = await api.updateMe({ display_name: name.trim() });
 			setUser(u);
-			if (isLocale(u.locale)) setLocale(u.locale);
-			announce(translate(isLocale(u.locale) ? u.locale : lang, 'account.saved'));
+			announce(t('account.saved'));
 		} catch (err) {
 			const fe = err instanceof ApiError ? fieldText(err, 'display_name') : undefined;
 			if (fe) setNameError(fe);
@@ -59,8 +57,9 @@ export function AccountPage() {
 						<SelectField
 							id="acc-lang"
 							label={t('account.language')}
-							value={lang}
-							onChange={(v) => isLocale(v) && setLang(v)}
+							hint={t('account.languageHint')}
+							value={locale}
+							onChange={(v) => isLocale(v) && setLocale(v)}
 							options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }))}
 						/>
 						<div class="form-actions">

@@ -98,11 +98,10 @@ export function ManageUserDialog({ target, self, onClose, onChanged }: Props) {
 			{otp && <SecretValue id="mu-otp" label={t('users.otpLabel')} value={otp} once />}
 
 			<section class="dialog-section">
-				<h3 id="mu-role-h">{t('users.roleSection')}</h3>
 				<div class="inline-form">
 					<SelectField
 						id="mu-role"
-						label={t('users.role')}
+						label={t('users.roleSection')}
 						value={role}
 						onChange={(v) => setRole(v as Role)}
 						options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
@@ -114,7 +113,7 @@ export function ManageUserDialog({ target, self, onClose, onChanged }: Props) {
 			</section>
 
 			<section class="dialog-section">
-				<h3 id="mu-access-h">{t('users.accessSection')}</h3>
+				<h3>{t('users.accessSection')}</h3>
 				{pending ? (
 					<div class="confirm" role="group" aria-labelledby="mu-confirm-text">
 						<p id="mu-confirm-text">{t(CONFIRM_TEXT[pending])}</p>
