@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Statistics benchmark: kvalab vs R's psych on the same generated data, in the same run.
+
+Usage (from the repository root, after `make build/kvalab`):
+    python3 bench/stats/run.py [--sessions 100000] [--reps 7] [--r-reps 3] [--bin build/kvalab]
+
+Two comparisons, both on the one data set that gen.py writes:
+  engine  the C statistics engine alone (bench/stats/engine.c, median of --engine-reps runs)
+          against R's computation alone (psych::ICC, psych::cohen.kappa, Krippendorff's alpha
+          in plain vectorised R; median of --r-reps runs, data frame already in memory);
+  CLI     `kvalab stats ...` as a process (read CSV, compute, print JSON; median of --reps)
+          against R's read.csv plus the same computation, in process (R's start-up and
+          library loading not counted).
+Results of the two sides are checked against each other before anything is printed.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def timed(cmd, reps):
+    times, out = [], None
+    for _ in range(reps):
+        t = time.perf_counter()
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), json.loads(out)
+
+
+def build_engine(out):
+    exe = os.path.join(out, "engine")
+    srcs = [os.path.join(HERE, "engine.c")]
+    srcs += sorted(os.path.join(ROOT, "src/core", f) for f in os.listdir(os.path.join(ROOT, "src/core"))
+                   if f.startswith("stats_") and f.endswith(".c"))
+    srcs += [os.path.join(ROOT, "src/util", f) for f in ("csv.c", "buf.c", "xalloc.c", "parse.c")]
+    gsl = subprocess.run(["pkg-config", "--cflags", "--libs", "gsl"], check=True, capture_output=True,
+                         text=True).stdout.split()
+    subprocess.run(["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-I" + os.path.join(ROOT, "src"), *srcs,
+                    *gsl, "-lm", "-o", exe], check=True)
+    return exe
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sessions", type=int, default=100000)
+    ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--engine-reps", type=int, default=51)
+    ap.add_argument("--r-reps", type=int, default=3)
+    ap.add_argument("--bin", default=os.environ.get("KVALAB_BIN", "build/kvalab"))
+    ap.add_argument("--out", default="bench/out/stats")
+    a = ap.parse_args()
+
+    subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), "--sessions", str(a.sessions),
+                    "--out", a.out], check=True)
+    engine = json.loads(subprocess.run([build_engine(a.out), f"{a.out}/wide.csv", str(a.engine_reps)],
+                                       check=True, capture_output=True, text=True).stdout)
+    cli = {
+        "icc": timed([a.bin, "stats", "icc", f"{a.out}/icc.csv"], a.reps),
+        "kappa": timed([a.bin, "stats", "kappa", f"{a.out}/kappa.csv"], a.reps),
+        "alpha": timed([a.bin, "stats", "alpha", f"{a.out}/alpha.csv", "--metric", "interval"], a.reps),
+    }
+    r = json.loads(subprocess.run(["Rscript", os.path.join(HERE, "bench.R"), a.out, str(a.r_reps)],
+                                  check=True, capture_output=True, text=True).stdout)
+
+    # Same answers everywhere (psych's ICC goes through lme4, so only to its tolerance).
+    checks = [("ICC3", cli["icc"][1]["ICC3"]["icc"], r["ICC3"], 1e-5),
+              ("ICC3 engine", engine["icc"], cli["icc"][1]["ICC3"]["icc"], 1e-12),
+              ("kappa", cli["kappa"][1]["kappa"], r["kappa"], 1e-9),
+              ("kappa engine", engine["kappa"], r["kappa"], 1e-9),
+              ("alpha", cli["alpha"][1]["alpha"], r["alpha_interval"], 1e-9),
+              ("alpha engine", engine["alpha"], r["alpha_interval"], 1e-9)]
+    for name, mine, theirs, tol in checks:
+        if abs(mine - theirs) > tol:
+            sys.exit(f"{name}: kvalab {mine} vs R {theirs}")
+
+    print(f"{a.sessions} double-rated sessions ({2 * a.sessions} rows), same data and run for both.")
+    print(f"R read.csv: wide file {r['read_wide_seconds']:.3f} s (ICC, kappa), "
+          f"long file {r['read_long_seconds']:.3f} s (alpha); R start-up not counted")
+    print()
+    print(f"{'statistic':<26}{'engine':>10}{'R compute':>11}{'x':>8}{'kvalab CLI':>12}{'R read+comp':>13}{'x':>8}")
+    for name, label in (("icc", "ICC (psych::ICC)"), ("kappa", "kappa (psych::cohen.kappa)"),
+                        ("alpha", "alpha interval (plain R)")):
+        e, rc, k = engine[f"{name}_seconds"], r[f"{name}_seconds"], cli[name][0]
+        rr = rc + r["read_long_seconds" if name == "alpha" else "read_wide_seconds"]
+        print(f"{label:<26}{e:>10.4f}{rc:>11.4f}{rc / e:>7.0f}x{k:>12.4f}{rr:>13.4f}{rr / k:>7.1f}x")
+    print()
+    for name, mine, theirs, _ in checks:
+        print(f"  {name}: {mine:.12f} vs {theirs:.12f}")
+
+
+if __name__ == "__main__":
+    main()
