@@ -8,11 +8,17 @@ interface Props {
 	value: string;
 	/* Say that it is shown only once. */
 	once?: boolean;
+	/* What to show when it differs from what is copied (a key in groups of four). */
+	display?: string;
 }
 
-export function SecretValue({ id, label, value, once }: Props) {
+/* Long secrets wrap over lines instead of scrolling out of sight on a phone. */
+const WRAP_FROM = 24;
+
+export function SecretValue({ id, label, value, once, display }: Props) {
 	const { t } = useI18n();
-	const input = useRef<HTMLInputElement>(null);
+	const input = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+	const shown = display ?? value;
 	const [status, setStatus] = useState('');
 
 	async function copy() {
@@ -29,18 +35,33 @@ export function SecretValue({ id, label, value, once }: Props) {
 		<div class="secret">
 			<label for={id}>{label}</label>
 			<div class="secret-row">
-				<input
-					id={id}
-					ref={input}
-					class="mono"
-					type="text"
-					readOnly
-					value={value}
-					spellcheck={false}
-					autocomplete="off"
-					onFocus={(e) => e.currentTarget.select()}
-					aria-describedby={once ? `${id}-once` : undefined}
-				/>
+				{shown.length > WRAP_FROM ? (
+					<textarea
+						id={id}
+						ref={input}
+						class="mono secret-text"
+						readOnly
+						rows={2}
+						value={shown}
+						spellcheck={false}
+						autocomplete="off"
+						onFocus={(e) => e.currentTarget.select()}
+						aria-describedby={once ? `${id}-once` : undefined}
+					/>
+				) : (
+					<input
+						id={id}
+						ref={input}
+						class="mono"
+						type="text"
+						readOnly
+						value={shown}
+						spellcheck={false}
+						autocomplete="off"
+						onFocus={(e) => e.currentTarget.select()}
+						aria-describedby={once ? `${id}-once` : undefined}
+					/>
+				)}
 				<button type="button" class="button" onClick={copy}>
 					{t('common.copy')}
 				</button>

@@ -98,7 +98,12 @@ export function TotpEnrolment({ idPrefix, onEnabled, onCancel }: Props) {
 				</li>
 				<li>
 					<p>{t('totp.step2')}</p>
-					<SecretValue id={`${idPrefix}-secret`} label={t('totp.secretLabel')} value={enrolment.secret} />
+					<SecretValue
+						id={`${idPrefix}-secret`}
+						label={t('totp.secretLabel')}
+						value={enrolment.secret}
+						display={enrolment.secret.replace(/(.{4})(?=.)/g, '$1 ')}
+					/>
 				</li>
 				<li>
 					<p>{t('totp.step3')}</p>
