@@ -287,3 +287,52 @@ describe('keyboard and small screens', () => {
 	});
 
 });
+
+describe('a therapist (two-step sign-in optional)', () => {
+	test('chooses a password, is not forced to set up TOTP, turns it on from Account, and then needs it to sign in', async () => {
+		const mock = createMockApi();
+		const otp = 'one-time-pass-42';
+		mock.addUser({ email: 'terapeut@klinikk.example', role: 'therapist', display_name: 'Tora Terapeut', password: otp });
+		const web = await serveWeb(mock.handler);
+		const browser = await launchBrowser({ locale: 'nb-NO' });
+		try {
+			const { page } = browser;
+			await page.goto(`${web.url}/`);
+			await page.locator('#login-email').fill('terapeut@klinikk.example');
+			await page.locator('#login-password').fill(otp);
+			await page.getByRole('button', { name: 'Logg inn' }).click();
+			await page.getByRole('heading', { level: 1, name: 'Velg ditt eget passord' }).waitFor();
+			await page.locator('#fpw-current').fill(otp);
+			await page.locator('#fpw-new').fill('lang og rolig setning');
+			await page.locator('#fpw-repeat').fill('lang og rolig setning');
+			await page.getByRole('button', { name: 'Bytt passord' }).click();
+			await page.getByRole('heading', { level: 1, name: 'Velkommen, Tora Terapeut' }).waitFor();
+			assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Oversikt', 'API-nøkler', 'Konto']);
+			await page.getByText('Du sender inn opptak av dine egne timer', { exact: false }).waitFor();
+
+			await page.locator('nav.app-nav').getByRole('link', { name: 'Konto' }).click();
+			await page.getByText('Tofaktorinnlogging er av.').waitFor();
+			await page.getByText('valgfritt for rollen din', { exact: false }).waitFor();
+			await page.getByRole('button', { name: 'Sett opp tofaktorinnlogging' }).click();
+			const secret = (await page.locator('#acc-totp-secret').inputValue()).replace(/\s+/g, '');
+			await assertAccessible(page, 'TOTP set-up from the account page');
+			const code = totp(secret);
+			await page.locator('#acc-totp-code').fill(code);
+			await page.getByRole('button', { name: 'Bekreft og slå på' }).click();
+			await page.getByRole('status').filter({ hasText: 'Tofaktorinnlogging er nå slått på.' }).waitFor();
+			await page.getByText('Tofaktorinnlogging er på', { exact: false }).first().waitFor();
+
+			await page.getByRole('button', { name: 'Logg ut' }).click();
+			await page.locator('#login-email').fill('terapeut@klinikk.example');
+			await page.locator('#login-password').fill('lang og rolig setning');
+			await page.getByRole('button', { name: 'Logg inn' }).click();
+			await page.locator('#login-totp').fill(await freshTotp(secret, code));
+			await page.getByRole('button', { name: 'Logg inn' }).click();
+			await page.getByRole('heading', { level: 1, name: 'Velkommen, Tora Terapeut' }).waitFor();
+			assert.deepEqual(browser.problems, []);
+		} finally {
+			await browser.close();
+			await web.stop();
+		}
+	});
+});

@@ -366,6 +366,8 @@ export function createMockApi({ adminEmail = 'admin@lab.example', throttleAfter 
 	};
 	return {
 		handler, admin, users, sessions, audit,
+		// Adds a user directly, as `kvalab user add` would: {email, role, password, totpSecret?, must?}.
+		addUser,
 		// Ends every session, as if they had expired on the server.
 		expireSessions: () => sessions.clear(),
 		// Adds n audit entries (for paging).

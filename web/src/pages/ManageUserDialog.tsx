@@ -31,6 +31,7 @@ export function ManageUserDialog({ target, self, onClose, onChanged }: Props) {
 	const [otp, setOtp] = useState<string | null>(null);
 	const name = target.display_name || target.email;
 	const confirmRef = useRef<HTMLButtonElement>(null);
+	const statusRef = useRef<HTMLParagraphElement>(null);
 
 	useEffect(() => {
 		if (pending) confirmRef.current?.focus();
@@ -48,6 +49,11 @@ export function ManageUserDialog({ target, self, onClose, onChanged }: Props) {
 		}
 		setPending(null);
 		setBusy(false);
+		/* The button that was pressed may be gone: keep keyboard focus inside the dialog, on the outcome. */
+		window.setTimeout(() => {
+			const a = document.activeElement;
+			if (!a || a === document.body || !a.isConnected || (a instanceof HTMLButtonElement && a.disabled)) statusRef.current?.focus();
+		}, 0);
 	}
 
 	const saveRole = () =>
@@ -92,7 +98,7 @@ export function ManageUserDialog({ target, self, onClose, onChanged }: Props) {
 			</p>
 			<p class="hint">{t('users.details', { created: dateTime(target.created_at), last: target.last_login_at ? dateTime(target.last_login_at) : t('common.never') })}</p>
 			<ErrorNotice>{error}</ErrorNotice>
-			<p class="dialog-status" role="status">
+			<p class="dialog-status" role="status" tabIndex={-1} ref={statusRef}>
 				{status}
 			</p>
 			{otp && <SecretValue id="mu-otp" label={t('users.otpLabel')} value={otp} once />}
