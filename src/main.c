@@ -3,6 +3,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "cli/cli.h"
 #include "version.h"
 #include "util/banned.h"
@@ -41,6 +43,8 @@ int main(int argc, char **argv)
 
 	/* Everything kvalab writes (database, keys, backups) is for its own user only. */
 	umask(077);
+	/* Statistics report bad input themselves; GSL must never abort the process. */
+	gsl_set_error_handler_off();
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;
