@@ -84,17 +84,36 @@ function parseDate(iso: string | null | undefined): Date | null {
 	return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/* The server's field messages are English; recognise the common ones so they can be translated. */
-function translateFieldMessage(t: I18n['t'], msg: string): string {
-	let m = /at least (\d+) characters?/i.exec(msg);
-	if (m) return t('field.minLength', { n: m[1] ?? '' });
-	m = /at most (\d+) characters?/i.exec(msg);
-	if (m) return t('field.maxLength', { n: m[1] ?? '' });
-	m = /between (\d+) and (\d+)/i.exec(msg) ?? /from (\d+) to (\d+)/i.exec(msg);
-	if (m) return t('field.range', { min: m[1] ?? '', max: m[2] ?? '' });
-	if (/^(is )?required\.?$|must not be empty|missing/i.test(msg)) return t('field.required');
-	if (/e-?mail/i.test(msg) && /(valid|invalid)/i.test(msg)) return t('field.email');
-	return msg;
+/* The server's field messages are English; recognise the ones it sends so they can be translated.
+ * Returns null for a message not recognised. */
+function translateFieldMessage(t: I18n['t'], msg: string): string | null {
+	const rules: [RegExp, (m: RegExpExecArray) => string][] = [
+		[/at least (\d+) characters?/i, (m) => t('field.minLength', { n: m[1] ?? '' })],
+		[/at most (\d+) characters?/i, (m) => t('field.maxLength', { n: m[1] ?? '' })],
+		[/(?:between|from) (\d+) (?:and|to) (\d+)/i, (m) => t('field.range', { min: m[1] ?? '', max: m[2] ?? '' })],
+		[/^(?:is )?required\.?$|must not be empty|^not given$/i, () => t('field.required')],
+		[/e-?mail address/i, () => t('field.email')],
+		[/6-digit code/i, () => t('totp.codeFormat')],
+		[/already used/i, () => t('error.invalid_totp')],
+		[/not your current password/i, () => t('error.wrong_current_password')],
+		[/most common passwords/i, () => t('error.weak_password')],
+		[/must differ from the current password/i, () => t('field.samePassword')],
+		[/too close to your e-?mail/i, () => t('field.closeToEmail')],
+		[/too easy to guess/i, () => t('field.simplePassword')],
+		[/not a registered institution/i, () => t('field.institutionNotFound')],
+		[/whole number/i, () => t('field.integer')],
+		[/out of range/i, () => t('field.outOfRange')],
+		[/is too long|at most \d+ bytes/i, () => t('field.tooLong')],
+		[/is too short/i, () => t('field.tooShort')],
+		[/one of the allowed values|must be one of/i, () => t('field.choice')],
+		[/ISO 8601|date or time/i, () => t('field.date')],
+		[/must not be before/i, () => t('audit.badRange')],
+	];
+	for (const [re, fn] of rules) {
+		const m = re.exec(msg);
+		if (m) return fn(m);
+	}
+	return null;
 }
 
 export function makeI18n(locale: Locale): I18n {
@@ -130,12 +149,14 @@ export function makeI18n(locale: Locale): I18n {
 		fieldText: (err, field) => {
 			const msg = err.fields[field];
 			if (msg === undefined) return undefined;
-			/* A rule violation's code says more precisely what is wrong with the named field. */
+			const known = translateFieldMessage(t, msg);
+			if (known !== null) return known;
+			/* Else a rule violation's code says what is wrong with the named field. */
 			if (err.status === 422 || err.status === 409) {
 				const key = `error.${err.code}`;
 				if (hasKey(key)) return t(key);
 			}
-			return translateFieldMessage(t, msg);
+			return msg;
 		},
 	};
 }
