@@ -51,6 +51,8 @@ export function CreateUserDialog({ onClose, onCreated }: Props) {
 			setCreated({ email: r.user.email, otp: r.one_time_password });
 			announce(t('users.created', { email: r.user.email }));
 			onCreated();
+			/* The form is gone: put the keyboard on the password to copy. */
+			window.setTimeout(() => document.getElementById('cu-otp')?.focus(), 0);
 		} catch (err) {
 			if (err instanceof ApiError) {
 				const fe: Errors = {};

@@ -74,6 +74,7 @@ export function ManageUserDialog({ target, self, onClose, onChanged }: Props) {
 		run(async () => {
 			const r = await api.resetPassword(target.id);
 			setOtp(r.one_time_password);
+			window.setTimeout(() => document.getElementById('mu-otp')?.focus(), 0);
 			onChanged(await api.getUser(target.id));
 			return t('users.passwordResetDone');
 		});

@@ -62,6 +62,7 @@ export function TokensPage() {
 			setDays('90');
 			announce(t('tokens.created', { name: r.item.name }));
 			setReload((x) => x + 1);
+			window.setTimeout(() => document.getElementById('tok-new')?.focus(), 0);
 		} catch (err) {
 			if (err instanceof ApiError && Object.keys(err.fields).length) {
 				const fe: { name?: string; days?: string } = {};
