@@ -55,11 +55,13 @@ struct api_req {
 	const char *session_cookie; /* value of the kv_session cookie, or NULL */
 	const char *authorization;  /* the Authorization header, or NULL */
 	const char *csrf_header;    /* the X-CSRF-Token header, or NULL */
+	const char *content_type;   /* the Content-Type header, or NULL */
 	const char *ip;
 
 	/* Filled in by api_dispatch before the handler runs. */
 	struct db *db;
-	long long id; /* the {id} path parameter when the route has one */
+	long long id;  /* the {id} path parameter when the route has one */
+	long long sub; /* the {sub} path parameter (a second id) when the route has one */
 	json_t *json; /* the validated body object, or NULL */
 	enum api_auth auth;
 	struct kv_user user;

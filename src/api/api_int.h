@@ -32,11 +32,12 @@ struct api_field {
 enum route_flag {
 	R_PUBLIC = 1 << 0,     /* no login needed */
 	R_PENDING_OK = 1 << 1, /* allowed before the first password change and TOTP enrolment */
+	R_RAW_BODY = 1 << 2,   /* the body is a file (e.g. a PDF), not JSON: the handler reads it */
 };
 
 struct api_route {
 	enum api_method method;
-	const char *pattern; /* "{id}" matches a positive integer */
+	const char *pattern; /* "{id}" and "{sub}" match positive integers */
 	unsigned roles;      /* ROLE_BIT mask; ignored for R_PUBLIC */
 	unsigned flags;
 	size_t max_body;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/idnumber.h"
 #include "core/validate.h"
 #include "util/parse.h"
 #include "util/banned.h"
@@ -33,15 +34,16 @@ const char *api_method_name(enum api_method m)
 	return (m >= 0 && m < M__MAX) ? method_names[m] : "?";
 }
 
-/* Matches path against pattern; stores a {id} segment's value in *id. */
-static int match(const char *pattern, const char *path, long long *id)
+/* Matches path against pattern; stores {id} and {sub} segments' values. */
+static int match(const char *pattern, const char *path, long long *id, long long *sub)
 {
 	while (*pattern && *path) {
-		if (!strncmp(pattern, "{id}", 4)) {
+		int is_id = !strncmp(pattern, "{id}", 4), is_sub = !strncmp(pattern, "{sub}", 5);
+		if (is_id || is_sub) {
 			size_t n = strcspn(path, "/");
-			if (parse_llong(path, n, 1, ID_MAX, id))
+			if (parse_llong(path, n, 1, ID_MAX, is_id ? id : sub))
 				return 0;
-			pattern += 4;
+			pattern += is_id ? 4 : 5;
 			path += n;
 			continue;
 		}
@@ -54,19 +56,20 @@ static int match(const char *pattern, const char *path, long long *id)
 }
 
 static const struct api_route *find_route(enum api_method method, const char *path, long long *id,
-                                          int *path_known)
+					  long long *sub, int *path_known)
 {
 	enum api_method want = method == M_HEAD ? M_GET : method;
 	size_t i;
 
 	*path_known = 0;
 	for (i = 0; i < api_n_routes; i++) {
-		long long tmp = 0;
-		if (!match(api_routes[i].pattern, path, &tmp))
+		long long a = 0, b = 0;
+		if (!match(api_routes[i].pattern, path, &a, &b))
 			continue;
 		*path_known = 1;
 		if (api_routes[i].method == want) {
-			*id = tmp;
+			*id = a;
+			*sub = b;
 			return &api_routes[i];
 		}
 	}
@@ -76,10 +79,10 @@ static const struct api_route *find_route(enum api_method method, const char *pa
 size_t api_body_limit(enum api_method method, const char *path)
 {
 	const struct api_route *r;
-	long long id;
+	long long id, sub;
 	int known;
 
-	r = find_route(method, path, &id, &known);
+	r = find_route(method, path, &id, &sub, &known);
 	return r ? r->max_body : 0;
 }
 
@@ -320,6 +323,25 @@ static enum kv_err validate_body(struct api_req *req, const struct api_route *r,
 		if (f->required && (!v || json_is_null(v)))
 			add_invalid(resp, &bad, f->name, "is required");
 	}
+	if (bad)
+		return KV_EINVAL;
+	/* No patient identities anywhere: one check for every free-text field (a rule, so 422). */
+	for (f = r->body; f && f->name; f++) {
+		enum idnumber_kind k;
+		v = json_object_get(req->json, f->name);
+		if (!v || !json_is_string(v) || (f->type != F_STRING && f->type != F_TEXT))
+			continue;
+		k = idnumber_find(json_string_value(v), json_string_length(v));
+		if (k != IDNUMBER_NONE) {
+			if (!bad)
+				api_error(resp, KV_ERULE, "identity_number",
+					  "free text must not contain national identity numbers");
+			bad = 1;
+			api_error_field(resp, f->name, idnumber_message(k));
+		}
+	}
+	if (bad)
+		return KV_ERULE;
 	/* Optional fields sent as null mean "not given". */
 	for (f = r->body; f && f->name; f++) {
 		v = json_object_get(req->json, f->name);
@@ -339,7 +361,7 @@ void api_dispatch(struct api_req *req, struct api_resp *resp)
 	memset(resp, 0, sizeof(*resp));
 	resp->status = 200;
 	req->now = (long long)time(NULL);
-	r = find_route(req->method, req->path, &req->id, &path_known);
+	r = find_route(req->method, req->path, &req->id, &req->sub, &path_known);
 	if (!r) {
 		char msg[300];
 		if (path_known) {
@@ -386,7 +408,7 @@ void api_dispatch(struct api_req *req, struct api_resp *resp)
 	}
 	if (validate_query(req, r, resp))
 		return;
-	if (is_write(req->method) && validate_body(req, r, resp))
+	if (is_write(req->method) && !(r->flags & R_RAW_BODY) && validate_body(req, r, resp))
 		return;
 	rc = r->handler(req, resp);
 	if (rc != KV_OK && resp->status < 400)

@@ -95,6 +95,26 @@ enum kv_err db_stmt_err(struct db_stmt *st)
 	return st->ops->stmt_err(st);
 }
 
+int db_col_count(struct db_stmt *st)
+{
+	return st->ops->col_count(st);
+}
+
+const char *db_col_name(struct db_stmt *st, int col)
+{
+	return st->ops->col_name(st, col);
+}
+
+int db_col_is_int(struct db_stmt *st, int col)
+{
+	return st->ops->col_is_int(st, col);
+}
+
+int db_col_is_double(struct db_stmt *st, int col)
+{
+	return st->ops->col_is_double(st, col);
+}
+
 int db_col_is_null(struct db_stmt *st, int col)
 {
 	return st->ops->col_is_null(st, col);

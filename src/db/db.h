@@ -48,6 +48,11 @@ enum db_step_result db_step(struct db_stmt *st);
  * database stayed locked, otherwise KV_EINTERNAL. */
 enum kv_err db_stmt_err(struct db_stmt *st);
 /* Columns are numbered from 0; valid until the next step or finalize. */
+int db_col_count(struct db_stmt *st);
+const char *db_col_name(struct db_stmt *st, int col);
+/* The stored value's type in this row: an integer, or a floating-point number. */
+int db_col_is_int(struct db_stmt *st, int col);
+int db_col_is_double(struct db_stmt *st, int col);
 int db_col_is_null(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col); /* NULL for SQL NULL */
 long long db_col_int(struct db_stmt *st, int col);

@@ -20,6 +20,10 @@ struct db_ops {
 	void (*bind_null)(struct db_stmt *st, int idx);
 	enum db_step_result (*step)(struct db_stmt *st);
 	enum kv_err (*stmt_err)(struct db_stmt *st);
+	int (*col_count)(struct db_stmt *st);
+	const char *(*col_name)(struct db_stmt *st, int col);
+	int (*col_is_int)(struct db_stmt *st, int col);
+	int (*col_is_double)(struct db_stmt *st, int col);
 	int (*col_is_null)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
 	long long (*col_int)(struct db_stmt *st, int col);

@@ -158,6 +158,26 @@ static enum kv_err s_stmt_err(struct db_stmt *st)
 	return KV_EINTERNAL;
 }
 
+static int s_col_count(struct db_stmt *st)
+{
+	return sqlite3_column_count(ST(st)->st);
+}
+
+static const char *s_col_name(struct db_stmt *st, int col)
+{
+	return sqlite3_column_name(ST(st)->st, col);
+}
+
+static int s_col_is_int(struct db_stmt *st, int col)
+{
+	return sqlite3_column_type(ST(st)->st, col) == SQLITE_INTEGER;
+}
+
+static int s_col_is_double(struct db_stmt *st, int col)
+{
+	return sqlite3_column_type(ST(st)->st, col) == SQLITE_FLOAT;
+}
+
 static int s_col_is_null(struct db_stmt *st, int col)
 {
 	return sqlite3_column_type(ST(st)->st, col) == SQLITE_NULL;
@@ -281,6 +301,10 @@ static const struct db_ops sqlite_ops = {
     .bind_null = s_bind_null,
     .step = s_step,
     .stmt_err = s_stmt_err,
+    .col_count = s_col_count,
+    .col_name = s_col_name,
+    .col_is_int = s_col_is_int,
+    .col_is_double = s_col_is_double,
     .col_is_null = s_col_is_null,
     .col_text = s_col_text,
     .col_int = s_col_int,

@@ -164,6 +164,7 @@ static enum MHD_Result handle_api(struct http_server *srv, struct MHD_Connection
 	req.session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "kv_session");
 	req.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	req.csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+	req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	client_ip(c, ip, sizeof(ip));
 	req.ip = ip;
 	req.db = db_pool_acquire(srv->ctx->pool);

@@ -90,6 +90,17 @@ out:
 	return k;
 }
 
+struct vault_key *vault_key_from_bytes(const uint8_t bytes[VAULT_KEY_LEN])
+{
+	struct vault_key *k;
+
+	if (sodium_init() < 0 || !(k = sodium_malloc(sizeof(*k))))
+		return NULL;
+	memcpy(k->bytes, bytes, VAULT_KEY_LEN);
+	sodium_mprotect_readonly(k);
+	return k;
+}
+
 void vault_key_free(struct vault_key *k)
 {
 	if (k)

@@ -18,6 +18,8 @@ int vault_masterkey_create(const char *path);
  * Returns NULL with a message in err on failure; free with vault_key_free(). */
 struct vault_key *vault_masterkey_load(const char *path, char *err, size_t errlen);
 void vault_key_free(struct vault_key *k);
+/* A key object for 32 raw bytes (e.g. a document's data key), in locked memory. */
+struct vault_key *vault_key_from_bytes(const uint8_t bytes[VAULT_KEY_LEN]);
 
 /* Derives a 32-byte sub-key for one purpose (HMAC-SHA256 of the label under the master key). */
 void vault_key_derive(const struct vault_key *k, const char *label, uint8_t out[VAULT_KEY_LEN]);
