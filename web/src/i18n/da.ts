@@ -37,7 +37,6 @@ export const da: Messages = {
 
 	'common.cancel': 'Annuller',
 	'common.close': 'Luk',
-	'common.save': 'Gem',
 	'common.saving': 'Gemmer …',
 	'common.copy': 'Kopiér',
 	'common.copied': 'Kopieret til udklipsholderen.',
@@ -55,7 +54,6 @@ export const da: Messages = {
 	'login.email': 'E-mail',
 	'login.password': 'Adgangskode',
 	'login.totp': 'Kode fra din godkendelsesapp',
-	'login.totpHint': 'Seks cifre. Skal bruges, når din konto har totrinslogin.',
 	'login.totpNeeded': 'Din konto bruger totrinslogin. Indtast den sekscifrede kode fra din godkendelsesapp.',
 	'login.submit': 'Log ind',
 	'login.submitting': 'Logger ind …',
@@ -131,7 +129,6 @@ export const da: Messages = {
 	'users.search': 'Søg',
 	'users.searchHint': 'En del af en e-mailadresse eller et navn',
 	'users.showDisabled': 'Vis deaktiverede konti',
-	'users.apply': 'Vis',
 	'users.new': 'Ny bruger',
 	'users.count': 'Viste brugere: {n}',
 	'users.empty': 'Ingen brugere passer til disse filtre.',

@@ -36,7 +36,6 @@ export const en = {
 
 	'common.cancel': 'Cancel',
 	'common.close': 'Close',
-	'common.save': 'Save',
 	'common.saving': 'Saving…',
 	'common.copy': 'Copy',
 	'common.copied': 'Copied to the clipboard.',
@@ -54,7 +53,6 @@ export const en = {
 	'login.email': 'Email',
 	'login.password': 'Password',
 	'login.totp': 'Code from your authenticator app',
-	'login.totpHint': 'Six digits. Needed when your account has two-step sign-in.',
 	'login.totpNeeded': 'Your account uses two-step sign-in. Enter the six-digit code from your authenticator app.',
 	'login.submit': 'Sign in',
 	'login.submitting': 'Signing in…',
@@ -130,7 +128,6 @@ export const en = {
 	'users.search': 'Search',
 	'users.searchHint': 'Part of an email address or name',
 	'users.showDisabled': 'Show disabled accounts',
-	'users.apply': 'Show',
 	'users.new': 'New user',
 	'users.count': 'Users shown: {n}',
 	'users.empty': 'No users match these filters.',

@@ -37,7 +37,6 @@ export const nb: Messages = {
 
 	'common.cancel': 'Avbryt',
 	'common.close': 'Lukk',
-	'common.save': 'Lagre',
 	'common.saving': 'Lagrer …',
 	'common.copy': 'Kopier',
 	'common.copied': 'Kopiert til utklippstavlen.',
@@ -55,7 +54,6 @@ export const nb: Messages = {
 	'login.email': 'E-post',
 	'login.password': 'Passord',
 	'login.totp': 'Kode fra autentiseringsappen',
-	'login.totpHint': 'Seks sifre. Trengs når kontoen din har tofaktorinnlogging.',
 	'login.totpNeeded': 'Kontoen din bruker tofaktorinnlogging. Skriv inn den sekssifrede koden fra autentiseringsappen.',
 	'login.submit': 'Logg inn',
 	'login.submitting': 'Logger inn …',
@@ -131,7 +129,6 @@ export const nb: Messages = {
 	'users.search': 'Søk',
 	'users.searchHint': 'Del av en e-postadresse eller et navn',
 	'users.showDisabled': 'Vis deaktiverte kontoer',
-	'users.apply': 'Vis',
 	'users.new': 'Ny bruker',
 	'users.count': 'Brukere som vises: {n}',
 	'users.empty': 'Ingen brukere passer til disse filtrene.',
