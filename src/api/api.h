@@ -23,6 +23,7 @@ enum api_method { M_GET, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE, M_OPTIONS, M_
 struct api_ctx {
 	struct db_pool *pool;
 	const struct vault_key *key;
+	const char *data_dir; /* for encrypted documents and recordings */
 	unsigned char audit_key[AUDIT_KEY_LEN];
 	struct session_limits limits;
 	int secure_cookies; /* set the Secure flag (served over TLS or behind a TLS proxy) */
@@ -62,7 +63,7 @@ struct api_req {
 	struct db *db;
 	long long id;  /* the {id} path parameter when the route has one */
 	long long sub; /* the {sub} path parameter (a second id) when the route has one */
-	json_t *json; /* the validated body object, or NULL */
+	json_t *json;  /* the validated body object, or NULL */
 	enum api_auth auth;
 	struct kv_user user;
 	uint8_t session_hash[TOKEN_HASH_LEN];
@@ -73,6 +74,10 @@ struct api_req {
 struct api_resp {
 	int status;
 	json_t *body; /* owned; NULL for an empty body */
+	/* A file instead of JSON (e.g. a decrypted PDF): owned, wiped when released. */
+	char *raw;
+	size_t raw_len;
+	char raw_type[48];
 	struct api_kv headers[API_MAX_HEADERS];
 	char *header_values[API_MAX_HEADERS]; /* owned copies */
 	int n_headers;

@@ -3,6 +3,7 @@
 #define KV_API_INT_H
 
 #include "api/api.h"
+#include "util/buf.h"
 
 enum field_type {
 	F_STRING, /* text, validated for UTF-8 and control characters */
@@ -14,6 +15,8 @@ enum field_type {
 	F_ENUM,     /* one of choices */
 	F_DATETIME, /* ISO 8601 in UTC, e.g. 2026-11-22T14:00:00Z or a plain date */
 	F_TOTP,     /* six digits */
+	F_DATE,     /* a calendar date, YYYY-MM-DD */
+	F_ID_LIST,  /* an array of positive whole numbers (at most max entries; 0 = 100) */
 };
 
 struct api_field {
@@ -57,6 +60,8 @@ enum kv_err api_field_error(struct api_resp *resp, enum kv_err e, const char *co
 void api_error_field(struct api_resp *resp, const char *field, const char *message);
 void api_json(struct api_resp *resp, int status, json_t *body);
 void api_header(struct api_resp *resp, const char *name, const char *value);
+/* Answers with a file: takes over data's bytes. */
+void api_file(struct api_resp *resp, struct kv_buf *data, const char *type);
 
 /* Validated values from the body or the query (NULL / 0 when absent). */
 const char *api_str(const struct api_req *req, const char *name);
@@ -103,5 +108,51 @@ enum kv_err api_tokens_list(struct api_req *req, struct api_resp *resp);
 enum kv_err api_tokens_create(struct api_req *req, struct api_resp *resp);
 enum kv_err api_tokens_delete(struct api_req *req, struct api_resp *resp);
 enum kv_err api_audit_list(struct api_req *req, struct api_resp *resp);
+
+/* Institutions (institutions.c). */
+int api_institution_visible(struct api_req *req, long long id);
+enum kv_err api_institutions_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_institutions_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_institutions_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_institutions_patch(struct api_req *req, struct api_resp *resp);
+enum kv_err api_programmes_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_members_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_members_put(struct api_req *req, struct api_resp *resp);
+enum kv_err api_members_delete(struct api_req *req, struct api_resp *resp);
+
+/* Agreements and documents (agreements.c). */
+void api_today(long long now, char out[11]);
+/* Stores the request body as an encrypted document (inside the caller's transaction). */
+enum kv_err api_store_document(struct api_req *req, struct api_resp *resp, const char *kind,
+                               int pdf_only, long long *doc);
+/* Answers with a stored document, decrypted. */
+enum kv_err api_send_document(struct api_req *req, struct api_resp *resp, long long doc);
+enum kv_err api_agreements_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_agreements_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_agreements_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_agreements_patch(struct api_req *req, struct api_resp *resp);
+enum kv_err api_agreements_put_document(struct api_req *req, struct api_resp *resp);
+enum kv_err api_agreements_get_document(struct api_req *req, struct api_resp *resp);
+enum kv_err api_agreements_activate(struct api_req *req, struct api_resp *resp);
+enum kv_err api_agreements_terminate(struct api_req *req, struct api_resp *resp);
+
+/* Patient cases and consent (cases.c). */
+enum kv_err api_cases_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_cases_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_cases_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_cases_consent(struct api_req *req, struct api_resp *resp);
+enum kv_err api_cases_consent_form_put(struct api_req *req, struct api_resp *resp);
+enum kv_err api_cases_consent_form_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_cases_consent_withdraw(struct api_req *req, struct api_resp *resp);
+
+/* Submissions (submissions.c). */
+enum kv_err api_submissions_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submissions_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submissions_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submissions_patch(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submissions_delete(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submissions_submit(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submissions_counts(struct api_req *req, struct api_resp *resp);
+enum kv_err api_instruments_list(struct api_req *req, struct api_resp *resp);
 
 #endif

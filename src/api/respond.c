@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "util/parse.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -15,6 +17,15 @@ void api_json(struct api_resp *resp, int status, json_t *body)
 	json_decref(resp->body);
 	resp->status = status;
 	resp->body = body;
+}
+
+void api_file(struct api_resp *resp, struct kv_buf *data, const char *type)
+{
+	resp->status = 200;
+	json_decref(resp->body);
+	resp->body = NULL;
+	resp->raw = kv_buf_detach(data, &resp->raw_len);
+	snprintf(resp->raw_type, sizeof(resp->raw_type), "%s", type);
 }
 
 void api_header(struct api_resp *resp, const char *name, const char *value)
@@ -33,6 +44,11 @@ void api_resp_release(struct api_resp *resp)
 
 	json_decref(resp->body);
 	resp->body = NULL;
+	if (resp->raw) {
+		sodium_memzero(resp->raw, resp->raw_len);
+		free(resp->raw);
+		resp->raw = NULL;
+	}
 	for (i = 0; i < resp->n_headers; i++)
 		free(resp->header_values[i]);
 	resp->n_headers = 0;

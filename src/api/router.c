@@ -56,7 +56,7 @@ static int match(const char *pattern, const char *path, long long *id, long long
 }
 
 static const struct api_route *find_route(enum api_method method, const char *path, long long *id,
-					  long long *sub, int *path_known)
+                                          long long *sub, int *path_known)
 {
 	enum api_method want = method == M_HEAD ? M_GET : method;
 	size_t i;
@@ -214,6 +214,23 @@ static const char *check_field(const struct api_field *f, json_t *v)
 		if (!json_is_string(v) || api_parse_time_ms(json_string_value(v), &ms))
 			return "must be a date or time in ISO 8601 (e.g. 2026-11-22T14:00:00Z)";
 		return NULL;
+	case F_DATE:
+		if (!json_is_string(v))
+			return "must be a date written YYYY-MM-DD";
+		return validate_date(json_string_value(v));
+	case F_ID_LIST: {
+		size_t i;
+		json_t *e;
+		if (!json_is_array(v))
+			return "must be a list of ids";
+		if (json_array_size(v) > (size_t)(f->max ? f->max : 100))
+			return "has too many entries";
+		json_array_foreach(v, i, e) if (!json_is_integer(e) || json_integer_value(e) < 1 ||
+		                                json_integer_value(e) >
+		                                    ID_MAX) return "must be a list of "
+		                                                   "positive whole numbers";
+		return NULL;
+	}
 	case F_TOTP:
 		if (!json_is_string(v) || strlen(json_string_value(v)) != 6 ||
 		    strspn(json_string_value(v), "0123456789") != 6)
@@ -335,7 +352,7 @@ static enum kv_err validate_body(struct api_req *req, const struct api_route *r,
 		if (k != IDNUMBER_NONE) {
 			if (!bad)
 				api_error(resp, KV_ERULE, "identity_number",
-					  "free text must not contain national identity numbers");
+				          "free text must not contain national identity numbers");
 			bad = 1;
 			api_error_field(resp, f->name, idnumber_message(k));
 		}

@@ -8,6 +8,11 @@
 
 #define SMALL_BODY 4096
 #define ADMIN ROLE_BIT(ROLE_LAB_ADMIN)
+#define SUPERVISOR ROLE_BIT(ROLE_SUPERVISOR)
+#define THERAPIST ROLE_BIT(ROLE_THERAPIST)
+#define INST_ADMIN ROLE_BIT(ROLE_INSTITUTION_ADMIN)
+#define DOCUMENT_BODY (20u * 1024 * 1024)
+#define TEXT_BODY (64 * 1024)
 
 static const char *const role_choices[] = {"lab_admin",         "supervisor", "rater", "therapist",
                                            "institution_admin", "researcher", NULL};
@@ -79,6 +84,139 @@ static const struct api_field audit_query[] = {
     FIELDS_END,
 };
 
+static const char *const country_choices[] = {"NO", "DK", "SE", "other", NULL};
+static const char *const programme_choices[] = {"mbt_individual", "mbt_group", "other", NULL};
+static const char *const age_choices[] = {"under_18", "18_25", "26_35",   "36_45",
+                                          "46_55",    "56_65", "over_65", NULL};
+static const char *const gender_choices[] = {"female", "male", "other", NULL};
+static const char *const phase_choices[] = {"early", "middle", "late", NULL};
+static const char *const modality_choices[] = {"individual", "group", NULL};
+static const char *const state_choices[] = {
+    "draft",    "submitted",          "recording_ready", "assigned",  "rated", "consensus",
+    "approved", "feedback_published", "closed",          "withdrawn", NULL};
+
+static const struct api_field institution_body[] = {
+    {"name", F_STRING, 0, 1, 200, NULL},
+    {"org_number", F_STRING, 0, 0, 40, NULL},
+    {"country", F_ENUM, 0, 0, 0, country_choices},
+    {"address", F_TEXT, 0, 0, 500, NULL},
+    {"contact_name", F_STRING, 0, 0, 200, NULL},
+    {"contact_email", F_EMAIL, 0, 0, 0, NULL},
+    {"contact_phone", F_STRING, 0, 0, 40, NULL},
+    {"retention_days", F_INT, 0, 0, 3650, NULL},
+    {"keep_ratings_for_research", F_BOOL, 0, 0, 0, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field institution_create_body[] = {
+    {"name", F_STRING, 1, 1, 200, NULL},
+    {"org_number", F_STRING, 0, 0, 40, NULL},
+    {"country", F_ENUM, 0, 0, 0, country_choices},
+    {"address", F_TEXT, 0, 0, 500, NULL},
+    {"contact_name", F_STRING, 0, 0, 200, NULL},
+    {"contact_email", F_EMAIL, 0, 0, 0, NULL},
+    {"contact_phone", F_STRING, 0, 0, 40, NULL},
+    {"retention_days", F_INT, 0, 0, 3650, NULL},
+    {"keep_ratings_for_research", F_BOOL, 0, 0, 0, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field programme_body[] = {
+    {"kind", F_ENUM, 1, 0, 0, programme_choices},
+    {"name", F_STRING, 1, 1, 200, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field member_body[] = {
+    {"programme_ids", F_ID_LIST, 1, 0, 100, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field agreement_body[] = {
+    {"version", F_STRING, 0, 1, 100, NULL},
+    {"signed_date", F_DATE, 0, 0, 0, NULL},
+    {"valid_from", F_DATE, 0, 0, 0, NULL},
+    {"valid_until", F_DATE, 0, 0, 0, NULL},
+    {"manager_name", F_STRING, 0, 0, 200, NULL},
+    {"manager_title", F_STRING, 0, 0, 200, NULL},
+    {"manager_level", F_STRING, 0, 0, 100, NULL},
+    {"signatory_ids", F_ID_LIST, 0, 0, 100, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field agreement_create_body[] = {
+    {"version", F_STRING, 1, 1, 100, NULL},
+    {"signed_date", F_DATE, 0, 0, 0, NULL},
+    {"valid_from", F_DATE, 0, 0, 0, NULL},
+    {"valid_until", F_DATE, 0, 0, 0, NULL},
+    {"manager_name", F_STRING, 0, 0, 200, NULL},
+    {"manager_title", F_STRING, 0, 0, 200, NULL},
+    {"manager_level", F_STRING, 0, 0, 100, NULL},
+    {"signatory_ids", F_ID_LIST, 0, 0, 100, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field terminate_body[] = {
+    {"reason", F_TEXT, 1, 1, 2000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field cases_query[] = {
+    {"institution_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field case_body[] = {
+    {"institution_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    {"age_band", F_ENUM, 0, 0, 0, age_choices},
+    {"gender", F_ENUM, 0, 0, 0, gender_choices},
+    FIELDS_END,
+};
+
+static const struct api_field consent_body[] = {
+    {"signed_date", F_DATE, 1, 0, 0, NULL},
+    {"quality_assurance", F_BOOL, 1, 0, 0, NULL},
+    {"rater_training", F_BOOL, 1, 0, 0, NULL},
+    {"research", F_BOOL, 1, 0, 0, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field withdraw_body[] = {
+    {"withdrawn_date", F_DATE, 1, 0, 0, NULL},
+    {"note", F_TEXT, 0, 0, 2000, NULL},
+    FIELDS_END,
+};
+
+#define SUBMISSION_FIELDS                                                                          \
+	{"session_date", F_DATE, 0, 0, 0, NULL}, {"session_number", F_INT, 0, 1, 1000, NULL},      \
+	    {"treatment_phase", F_ENUM, 0, 0, 0, phase_choices},                                   \
+	    {"modality", F_ENUM, 0, 0, 0, modality_choices},                                       \
+	    {"instrument_id", F_INT, 0, 1, 9007199254740991LL, NULL},                              \
+	    {"questions", F_TEXT, 0, 0, 10000, NULL}, {"declared_consent", F_BOOL, 0, 0, 0, NULL}, \
+	{                                                                                          \
+		"declared_no_identifiers", F_BOOL, 0, 0, 0, NULL                                   \
+	}
+
+static const struct api_field submission_create_body[] = {
+    {"case_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    SUBMISSION_FIELDS,
+    FIELDS_END,
+};
+
+static const struct api_field submission_patch_body[] = {
+    {"case_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    SUBMISSION_FIELDS,
+    FIELDS_END,
+};
+
+static const struct api_field submissions_query[] = {
+    {"state", F_ENUM, 0, 0, 0, state_choices},
+    {"institution_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"therapist_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"case_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    FIELDS_END,
+};
+
 const struct api_route api_routes[] = {
     {M_GET, "/api/health", 0, R_PUBLIC, 0, NULL, no_fields, api_health},
 
@@ -113,6 +251,68 @@ const struct api_route api_routes[] = {
      api_tokens_delete},
 
     {M_GET, "/api/audit", ADMIN, 0, 0, NULL, audit_query, api_audit_list},
+
+    {M_GET, "/api/institutions", ADMIN | SUPERVISOR | INST_ADMIN | THERAPIST, 0, 0, NULL, no_fields,
+     api_institutions_list},
+    {M_POST, "/api/institutions", ADMIN, 0, SMALL_BODY, institution_create_body, no_fields,
+     api_institutions_create},
+    {M_GET, "/api/institutions/{id}", ADMIN | SUPERVISOR | INST_ADMIN | THERAPIST, 0, 0, NULL,
+     no_fields, api_institutions_get},
+    {M_PATCH, "/api/institutions/{id}", ADMIN, 0, SMALL_BODY, institution_body, no_fields,
+     api_institutions_patch},
+    {M_POST, "/api/institutions/{id}/programmes", ADMIN, 0, SMALL_BODY, programme_body, no_fields,
+     api_programmes_create},
+    {M_GET, "/api/institutions/{id}/members", ADMIN, 0, 0, NULL, no_fields, api_members_list},
+    {M_PUT, "/api/institutions/{id}/members/{sub}", ADMIN, 0, SMALL_BODY, member_body, no_fields,
+     api_members_put},
+    {M_DELETE, "/api/institutions/{id}/members/{sub}", ADMIN, 0, SMALL_BODY, no_fields, no_fields,
+     api_members_delete},
+
+    {M_GET, "/api/institutions/{id}/agreements", ADMIN | SUPERVISOR | INST_ADMIN, 0, 0, NULL,
+     no_fields, api_agreements_list},
+    {M_POST, "/api/institutions/{id}/agreements", ADMIN, 0, SMALL_BODY, agreement_create_body,
+     no_fields, api_agreements_create},
+    {M_GET, "/api/agreements/{id}", ADMIN | SUPERVISOR | INST_ADMIN, 0, 0, NULL, no_fields,
+     api_agreements_get},
+    {M_PATCH, "/api/agreements/{id}", ADMIN, 0, SMALL_BODY, agreement_body, no_fields,
+     api_agreements_patch},
+    {M_PUT, "/api/agreements/{id}/document", ADMIN, R_RAW_BODY, DOCUMENT_BODY, NULL, no_fields,
+     api_agreements_put_document},
+    {M_GET, "/api/agreements/{id}/document", ADMIN | INST_ADMIN, 0, 0, NULL, no_fields,
+     api_agreements_get_document},
+    {M_POST, "/api/agreements/{id}/activate", ADMIN, 0, SMALL_BODY, no_fields, no_fields,
+     api_agreements_activate},
+    {M_POST, "/api/agreements/{id}/terminate", ADMIN, 0, SMALL_BODY, terminate_body, no_fields,
+     api_agreements_terminate},
+
+    {M_GET, "/api/cases", THERAPIST, 0, 0, NULL, cases_query, api_cases_list},
+    {M_POST, "/api/cases", THERAPIST, 0, SMALL_BODY, case_body, no_fields, api_cases_create},
+    {M_GET, "/api/cases/{id}", THERAPIST, 0, 0, NULL, no_fields, api_cases_get},
+    {M_PUT, "/api/cases/{id}/consent", THERAPIST, 0, SMALL_BODY, consent_body, no_fields,
+     api_cases_consent},
+    {M_PUT, "/api/cases/{id}/consent/form", THERAPIST, R_RAW_BODY, DOCUMENT_BODY, NULL, no_fields,
+     api_cases_consent_form_put},
+    {M_GET, "/api/cases/{id}/consent/form", THERAPIST, 0, 0, NULL, no_fields,
+     api_cases_consent_form_get},
+    {M_POST, "/api/cases/{id}/consent/withdraw", THERAPIST, 0, SMALL_BODY, withdraw_body, no_fields,
+     api_cases_consent_withdraw},
+
+    {M_GET, "/api/submissions", ADMIN | SUPERVISOR | THERAPIST, 0, 0, NULL, submissions_query,
+     api_submissions_list},
+    {M_POST, "/api/submissions", THERAPIST, 0, TEXT_BODY, submission_create_body, no_fields,
+     api_submissions_create},
+    {M_GET, "/api/submissions/counts", ADMIN | SUPERVISOR | INST_ADMIN, 0, 0, NULL, cases_query,
+     api_submissions_counts},
+    {M_GET, "/api/submissions/{id}", ADMIN | SUPERVISOR | THERAPIST, 0, 0, NULL, no_fields,
+     api_submissions_get},
+    {M_PATCH, "/api/submissions/{id}", THERAPIST, 0, TEXT_BODY, submission_patch_body, no_fields,
+     api_submissions_patch},
+    {M_DELETE, "/api/submissions/{id}", THERAPIST, 0, SMALL_BODY, no_fields, no_fields,
+     api_submissions_delete},
+    {M_POST, "/api/submissions/{id}/submit", THERAPIST, 0, SMALL_BODY, no_fields, no_fields,
+     api_submissions_submit},
+
+    {M_GET, "/api/instruments", ROLE_ANY, 0, 0, NULL, no_fields, api_instruments_list},
 };
 
 const size_t api_n_routes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -133,6 +133,7 @@ int cmd_serve(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.pool = db_pool_new(d.db_path, 16);
 	ctx.key = key;
+	ctx.data_dir = d.dir;
 	vault_key_derive(key, "audit", ctx.audit_key);
 	ctx.limits.idle_secs = cfg.idle_minutes * 60LL;
 	ctx.limits.absolute_secs = cfg.absolute_hours * 3600LL;

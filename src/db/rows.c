@@ -77,7 +77,7 @@ json_t *db_row_object(struct db_stmt *st, const char *const *bools)
 }
 
 json_t *db_json_rows(struct db *db, const char *sql, const struct db_arg *args, int n,
-		     const char *const *bools)
+                     const char *const *bools)
 {
 	struct db_stmt *st = db_prepare(db, sql);
 	enum db_step_result r;
@@ -98,7 +98,7 @@ json_t *db_json_rows(struct db *db, const char *sql, const struct db_arg *args, 
 }
 
 json_t *db_json_row(struct db *db, const char *sql, const struct db_arg *args, int n,
-		    const char *const *bools, enum kv_err *rc)
+                    const char *const *bools, enum kv_err *rc)
 {
 	struct db_stmt *st = db_prepare(db, sql);
 	json_t *o = NULL;
@@ -124,7 +124,7 @@ json_t *db_json_row(struct db *db, const char *sql, const struct db_arg *args, i
 }
 
 enum kv_err db_run(struct db *db, const char *sql, const struct db_arg *args, int n,
-		   long long *changes)
+                   long long *changes)
 {
 	struct db_stmt *st = db_prepare(db, sql);
 	enum kv_err rc = KV_OK;
@@ -141,7 +141,7 @@ enum kv_err db_run(struct db *db, const char *sql, const struct db_arg *args, in
 }
 
 enum kv_err db_insert(struct db *db, const char *sql, const struct db_arg *args, int n,
-		      long long *id)
+                      long long *id)
 {
 	struct db_stmt *st = db_prepare(db, sql);
 	enum kv_err rc = KV_OK;
@@ -157,8 +157,7 @@ enum kv_err db_insert(struct db *db, const char *sql, const struct db_arg *args,
 	return rc;
 }
 
-long long db_scalar(struct db *db, const char *sql, const struct db_arg *args, int n,
-		    long long def)
+long long db_scalar(struct db *db, const char *sql, const struct db_arg *args, int n, long long def)
 {
 	struct db_stmt *st = db_prepare(db, sql);
 	long long v = def;

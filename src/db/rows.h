@@ -21,8 +21,15 @@ struct db_arg {
 	const char *s;
 };
 
+static inline struct db_arg db_arg_text(const char *s)
+{
+	struct db_arg a = {s ? DB_ARG_TEXT : DB_ARG_NULL, 0, s};
+	return a;
+}
+
 #define ARG_INT(v) ((struct db_arg){DB_ARG_INT, (long long)(v), NULL})
-#define ARG_TEXT(v) ((struct db_arg){(v) ? DB_ARG_TEXT : DB_ARG_NULL, 0, (v)})
+/* Text; a NULL pointer binds SQL NULL. */
+#define ARG_TEXT(v) db_arg_text(v)
 #define ARG_NULL ((struct db_arg){DB_ARG_NULL, 0, NULL})
 /* An integer that is NULL when zero (optional ids, unset times). */
 #define ARG_ID(v) ((v) ? ARG_INT(v) : ARG_NULL)
@@ -33,19 +40,19 @@ void db_bind_args(struct db_stmt *st, const struct db_arg *args, int n);
 json_t *db_row_object(struct db_stmt *st, const char *const *bools);
 /* All rows as an array; NULL on error. */
 json_t *db_json_rows(struct db *db, const char *sql, const struct db_arg *args, int n,
-		     const char *const *bools);
+                     const char *const *bools);
 /* The first row as an object; NULL when there is none or on error (*rc tells which). */
 json_t *db_json_row(struct db *db, const char *sql, const struct db_arg *args, int n,
-		    const char *const *bools, enum kv_err *rc);
+                    const char *const *bools, enum kv_err *rc);
 /* Runs a statement that returns no rows; KV_OK or the error. *changes gets the rows changed. */
 enum kv_err db_run(struct db *db, const char *sql, const struct db_arg *args, int n,
-		   long long *changes);
+                   long long *changes);
 /* Runs an INSERT ... RETURNING id; stores the id. */
 enum kv_err db_insert(struct db *db, const char *sql, const struct db_arg *args, int n,
-		      long long *id);
+                      long long *id);
 /* The single integer a query returns (e.g. count(*)); def when there is no row. */
 long long db_scalar(struct db *db, const char *sql, const struct db_arg *args, int n,
-		    long long def);
+                    long long def);
 
 #define NARGS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

@@ -92,6 +92,24 @@ static enum MHD_Result send_json_text(struct MHD_Connection *c, struct conn_stat
 	return queue(c, s, status, r);
 }
 
+/* A decrypted file from the API: copied into the response, shown inline, never cached. */
+static enum MHD_Result send_file_bytes(struct MHD_Connection *c, struct conn_state *s,
+                                       const struct api_resp *ar)
+{
+	struct MHD_Response *r;
+	int i;
+
+	r = MHD_create_response_from_buffer(ar->raw_len, ar->raw, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", ar->raw_type);
+	MHD_add_response_header(r, "Content-Disposition", "inline");
+	add_security_headers(r, 1);
+	for (i = 0; i < ar->n_headers; i++)
+		MHD_add_response_header(r, ar->headers[i].key, ar->headers[i].value);
+	return queue(c, s, ar->status, r);
+}
+
 /* A JSON error produced here, before the API layer runs (limits, bad requests). */
 static enum MHD_Result send_error(struct MHD_Connection *c, struct conn_state *s, int status,
                                   const char *code, const char *message)
@@ -172,9 +190,13 @@ static enum MHD_Result handle_api(struct http_server *srv, struct MHD_Connection
 	db_pool_release(srv->ctx->pool, req.db);
 	json_decref(req.json);
 	s->user_id = req.auth != AUTH_NONE ? req.user.id : 0;
-	if (resp.body)
-		text = json_dumps(resp.body, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	ok = send_json_text(c, s, resp.status, text, &resp);
+	if (resp.raw)
+		ok = send_file_bytes(c, s, &resp);
+	else {
+		if (resp.body)
+			text = json_dumps(resp.body, JSON_COMPACT | JSON_REAL_PRECISION(17));
+		ok = send_json_text(c, s, resp.status, text, &resp);
+	}
 	api_resp_release(&resp);
 	return ok;
 }

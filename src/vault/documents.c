@@ -49,9 +49,9 @@ static int write_all(int fd, const void *p, size_t len)
 	return 0;
 }
 
-int vault_doc_store(const struct vault_key *k, const char *data_dir, long long id,
-		    const void *data, size_t len, struct kv_buf *wrapped, char sha256_hex[65],
-		    char *err, size_t errlen)
+int vault_doc_store(const struct vault_key *k, const char *data_dir, long long id, const void *data,
+                    size_t len, struct kv_buf *wrapped, char sha256_hex[65], char *err,
+                    size_t errlen)
 {
 	uint8_t dek[VAULT_KEY_LEN], hash[32];
 	struct vault_key *dk = NULL;
@@ -109,7 +109,7 @@ out:
 }
 
 int vault_doc_load(const struct vault_key *k, const char *data_dir, long long id,
-		   const void *wrapped, size_t wrapped_len, struct kv_buf *out)
+                   const void *wrapped, size_t wrapped_len, struct kv_buf *out)
 {
 	struct kv_buf dek = KV_BUF_INIT(64), ct = KV_BUF_INIT(DOCUMENT_MAX_BYTES + 64);
 	struct vault_key *dk = NULL;

@@ -17,12 +17,12 @@ const char *vault_doc_sniff(const void *data, size_t len);
  * fsynced, then renamed, so a crash leaves either nothing or the whole file). Appends the
  * wrapped data key to wrapped and the plaintext's SHA-256 (hex) to sha256_hex[65].
  * Returns 0, or -1 with errno-style detail in err. */
-int vault_doc_store(const struct vault_key *k, const char *data_dir, long long id,
-		    const void *data, size_t len, struct kv_buf *wrapped, char sha256_hex[65],
-		    char *err, size_t errlen);
+int vault_doc_store(const struct vault_key *k, const char *data_dir, long long id, const void *data,
+                    size_t len, struct kv_buf *wrapped, char sha256_hex[65], char *err,
+                    size_t errlen);
 /* Decrypts document id with its wrapped key into out. -1 when missing or altered. */
 int vault_doc_load(const struct vault_key *k, const char *data_dir, long long id,
-		   const void *wrapped, size_t wrapped_len, struct kv_buf *out);
+                   const void *wrapped, size_t wrapped_len, struct kv_buf *out);
 /* Removes the encrypted file (after its wrapped key is gone from the database). */
 int vault_doc_remove(const char *data_dir, long long id);
 
