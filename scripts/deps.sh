@@ -9,8 +9,10 @@ PACKAGES=(
 	build-essential pkg-config clang clang-format libclang-rt-14-dev
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev liboath-dev
 	libgsl-dev libssl-dev libinih-dev libqrencode-dev
-	# Tests: a browser, a TOTP generator for shell checks.
-	chromium oathtool curl ca-certificates
+	# Media: recordings are probed and transcoded by sandboxed ffprobe/ffmpeg child processes.
+	ffmpeg
+	# Tests: a browser, a TOTP generator, speech for generated test recordings.
+	chromium oathtool curl ca-certificates espeak-ng
 )
 
 missing=()
