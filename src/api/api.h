@@ -47,6 +47,9 @@ enum api_auth {
 
 struct api_req {
 	struct api_ctx *ctx;
+	/* Any request header by name (NULL when absent); set by the HTTP layer or a test. */
+	const char *(*header)(void *hctx, const char *name);
+	void *hctx;
 	enum api_method method;
 	const char *path; /* decoded, without the query string */
 	struct api_kv query[API_MAX_QUERY];
@@ -71,9 +74,21 @@ struct api_req {
 	long long now; /* Unix seconds at the start of the request */
 };
 
+/* A response body produced piece by piece (e.g. decrypted media), instead of JSON. */
+struct api_out_stream {
+	uint64_t size;    /* bytes the body will have */
+	const char *type; /* Content-Type */
+	/* Copies up to max bytes of the body starting at pos into buf; returns the count, or -1
+	 * to abort the response (e.g. the file turned out to be damaged). */
+	long long (*read)(void *ctx, uint64_t pos, char *buf, size_t max);
+	void (*free)(void *ctx);
+	void *ctx;
+};
+
 struct api_resp {
 	int status;
-	json_t *body; /* owned; NULL for an empty body */
+	struct api_out_stream *out; /* owned; when set, the body comes from it */
+	json_t *body;               /* owned; NULL for an empty body */
 	/* A file instead of JSON (e.g. a decrypted PDF): owned, wiped when released. */
 	char *raw;
 	size_t raw_len;
@@ -86,6 +101,27 @@ struct api_resp {
 /* Runs one request: routing, authentication, role and CSRF checks, validation, the handler.
  * Always fills resp (free it with api_resp_release). req->db must be set by the caller. */
 void api_dispatch(struct api_req *req, struct api_resp *resp);
+
+/* Routes whose body is consumed as it arrives (uploads of recordings). */
+struct api_stream_ops {
+	/* After routing, authentication and the role, CSRF and query checks: prepares to take the
+	 * body. KV_OK with *state set, or an error with resp filled (the body is then ignored). */
+	enum kv_err (*open)(struct api_req *req, struct api_resp *resp, void **state);
+	/* The next piece of the body. An error fills resp; the rest of the body is ignored. */
+	enum kv_err (*data)(void *state, struct api_req *req, struct api_resp *resp,
+	                    const char *buf, size_t len);
+	/* The body ended (complete = 1, resp to fill) or the connection broke (complete = 0,
+	 * resp NULL). Keeps what is durable and frees state. */
+	void (*close)(void *state, struct api_req *req, struct api_resp *resp, int complete);
+};
+
+/* The streaming operations of the route for method+path, or NULL for an ordinary route. */
+const struct api_stream_ops *api_stream_for(enum api_method method, const char *path);
+/* Runs routing and every check that needs no body; returns 0 when the request may go on,
+ * else -1 with resp filled. Used by the HTTP layer before a streaming route's body. */
+int api_begin(struct api_req *req, struct api_resp *resp);
+/* A request header, or NULL. */
+const char *api_req_header(const struct api_req *req, const char *name);
 void api_resp_release(struct api_resp *resp);
 /* Request body cap of the route that will handle method+path (for limits before reading). */
 size_t api_body_limit(enum api_method method, const char *path);

@@ -47,6 +47,7 @@ struct api_route {
 	const struct api_field *body;
 	const struct api_field *query;
 	enum kv_err (*handler)(struct api_req *req, struct api_resp *resp);
+	const struct api_stream_ops *stream; /* body consumed as it arrives; handler unused */
 };
 
 extern const struct api_route api_routes[];

@@ -44,6 +44,12 @@ void api_resp_release(struct api_resp *resp)
 
 	json_decref(resp->body);
 	resp->body = NULL;
+	if (resp->out) {
+		if (resp->out->free)
+			resp->out->free(resp->out->ctx);
+		free(resp->out);
+		resp->out = NULL;
+	}
 	if (resp->raw) {
 		sodium_memzero(resp->raw, resp->raw_len);
 		free(resp->raw);

@@ -368,12 +368,27 @@ static enum kv_err validate_body(struct api_req *req, const struct api_route *r,
 	return bad ? KV_EINVAL : KV_OK;
 }
 
-void api_dispatch(struct api_req *req, struct api_resp *resp)
+const char *api_req_header(const struct api_req *req, const char *name)
+{
+	return req->header ? req->header(req->hctx, name) : NULL;
+}
+
+const struct api_stream_ops *api_stream_for(enum api_method method, const char *path)
+{
+	const struct api_route *r;
+	long long id, sub;
+	int known;
+
+	r = find_route(method, path, &id, &sub, &known);
+	return r ? r->stream : NULL;
+}
+
+/* Routing and the checks that need no body. Returns the route, or NULL with resp filled. */
+static const struct api_route *begin(struct api_req *req, struct api_resp *resp)
 {
 	const struct api_route *r;
 	const char *pending;
 	int path_known;
-	enum kv_err rc;
 
 	memset(resp, 0, sizeof(*resp));
 	resp->status = 200;
@@ -390,22 +405,22 @@ void api_dispatch(struct api_req *req, struct api_resp *resp)
 			snprintf(msg, sizeof(msg), "no such API route: %.200s", req->path);
 			api_error(resp, KV_ENOTFOUND, "not_found", msg);
 		}
-		return;
+		return NULL;
 	}
 	if (!req->db) {
 		api_error(resp, KV_EUNAVAILABLE, "unavailable", "the database is not available");
-		return;
+		return NULL;
 	}
 	if (!(r->flags & R_PUBLIC)) {
 		if (authenticate(req, resp))
-			return;
+			return NULL;
 		pending = user_pending_step(&req->user);
 		if (pending && !(r->flags & R_PENDING_OK)) {
 			api_error(resp, KV_EPERM, pending,
 			          !strcmp(pending, "password_change_required")
 			              ? "change your one-time password first"
 			              : "set up two-factor authentication first");
-			return;
+			return NULL;
 		}
 		if (!(r->roles & ROLE_BIT(req->user.role))) {
 			char detail[300];
@@ -414,17 +429,44 @@ void api_dispatch(struct api_req *req, struct api_resp *resp)
 			api_audit(req, "access.denied", NULL, 0, "denied", detail);
 			api_error(resp, KV_EPERM, "forbidden",
 			          "your role does not allow this; ask a lab admin if you need it");
-			return;
+			return NULL;
 		}
 		if (req->auth == AUTH_SESSION && is_write(req->method) &&
 		    (!req->csrf_header || !token_equal(req->csrf_header, req->csrf))) {
 			api_error(resp, KV_EPERM, "csrf",
 			          "the request lacks a valid X-CSRF-Token header; reload the page");
-			return;
+			return NULL;
 		}
 	}
 	if (validate_query(req, r, resp))
+		return NULL;
+	return r;
+}
+
+int api_begin(struct api_req *req, struct api_resp *resp)
+{
+	return begin(req, resp) ? 0 : -1;
+}
+
+void api_dispatch(struct api_req *req, struct api_resp *resp)
+{
+	const struct api_route *r = begin(req, resp);
+	enum kv_err rc;
+
+	if (!r)
 		return;
+	if (r->stream) {
+		/* A streaming route reached without the HTTP layer (e.g. a test): one piece. */
+		void *state = NULL;
+		if (r->stream->open(req, resp, &state) == KV_OK) {
+			if (!req->body_len ||
+			    r->stream->data(state, req, resp, req->body, req->body_len) == KV_OK)
+				r->stream->close(state, req, resp, 1);
+			else
+				r->stream->close(state, req, NULL, 0);
+		}
+		return;
+	}
 	if (is_write(req->method) && !(r->flags & R_RAW_BODY) && validate_body(req, r, resp))
 		return;
 	rc = r->handler(req, resp);

@@ -45,6 +45,13 @@ struct conn_state {
 	long long user_id;
 	struct timespec start;
 	char path[URL_MAX + 1];
+	/* Streaming routes: the request lives across calls, its body goes to the stream ops. */
+	const struct api_stream_ops *stream;
+	void *stream_state;
+	struct api_req *req;
+	struct api_resp resp;
+	int stream_failed;
+	char ip[64];
 };
 
 static void add_security_headers(struct MHD_Response *r, int api)
@@ -158,47 +165,168 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t len)
 		          out, (socklen_t)len);
 }
 
+static const char *header_of(void *hctx, const char *name)
+{
+	return MHD_lookup_connection_value(hctx, MHD_HEADER_KIND, name);
+}
+
+/* Fills req from the connection; -1 when the query has too many parameters. */
+static int fill_req(struct http_server *srv, struct MHD_Connection *c, struct conn_state *s,
+                    struct api_req *req, const char *url)
+{
+	struct query_fill q;
+
+	memset(req, 0, sizeof(*req));
+	req->ctx = srv->ctx;
+	req->method = (enum api_method)s->method;
+	req->path = url;
+	req->header = header_of;
+	req->hctx = c;
+	q.req = req;
+	q.overflow = 0;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, &q);
+	req->session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "kv_session");
+	req->authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	req->csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+	req->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	client_ip(c, s->ip, sizeof(s->ip));
+	req->ip = s->ip;
+	return q.overflow ? -1 : 0;
+}
+
+struct out_ctx {
+	struct api_out_stream *out;
+};
+
+static ssize_t out_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct out_ctx *o = cls;
+	long long n;
+
+	if (pos >= o->out->size)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	n = o->out->read(o->out->ctx, pos, buf, max);
+	if (n <= 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	return (ssize_t)n;
+}
+
+static void out_free(void *cls)
+{
+	struct out_ctx *o = cls;
+
+	if (o->out->free)
+		o->out->free(o->out->ctx);
+	free(o->out);
+	free(o);
+}
+
+/* Sends whatever the API produced: a stream, a file, JSON or nothing. Releases resp. */
+static enum MHD_Result send_api_resp(struct MHD_Connection *c, struct conn_state *s,
+                                     struct api_resp *resp)
+{
+	enum MHD_Result ok;
+	char *text = NULL;
+
+	if (resp->out) {
+		struct out_ctx *o = xcalloc(1, sizeof(*o));
+		struct MHD_Response *r;
+		int i;
+		o->out = resp->out;
+		resp->out = NULL;
+		r = MHD_create_response_from_callback(o->out->size, 256 * 1024, out_read, o,
+		                                      out_free);
+		if (!r) {
+			out_free(o);
+			api_resp_release(resp);
+			return MHD_NO;
+		}
+		MHD_add_response_header(r, "Content-Type", o->out->type);
+		MHD_add_response_header(r, "Content-Disposition", "inline");
+		add_security_headers(r, 1);
+		for (i = 0; i < resp->n_headers; i++)
+			MHD_add_response_header(r, resp->headers[i].key, resp->headers[i].value);
+		ok = queue(c, s, resp->status, r);
+	} else if (resp->raw) {
+		ok = send_file_bytes(c, s, resp);
+	} else {
+		if (resp->body)
+			text = json_dumps(resp->body, JSON_COMPACT | JSON_REAL_PRECISION(17));
+		ok = send_json_text(c, s, resp->status, text, resp);
+	}
+	api_resp_release(resp);
+	return ok;
+}
+
 static enum MHD_Result handle_api(struct http_server *srv, struct MHD_Connection *c,
                                   struct conn_state *s, const char *url)
 {
 	struct api_req req;
 	struct api_resp resp;
-	struct query_fill q;
-	char ip[INET6_ADDRSTRLEN];
-	char *text = NULL;
-	enum MHD_Result ok;
 
-	memset(&req, 0, sizeof(req));
-	req.ctx = srv->ctx;
-	req.method = (enum api_method)s->method;
-	req.path = url;
-	q.req = &req;
-	q.overflow = 0;
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, &q);
-	if (q.overflow)
+	if (fill_req(srv, c, s, &req, url))
 		return send_error(c, s, 400, "invalid_input", "too many query parameters");
 	req.body = s->body.data;
 	req.body_len = s->body.len;
-	req.session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "kv_session");
-	req.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-	req.csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
-	req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-	client_ip(c, ip, sizeof(ip));
-	req.ip = ip;
 	req.db = db_pool_acquire(srv->ctx->pool);
 	api_dispatch(&req, &resp);
 	db_pool_release(srv->ctx->pool, req.db);
 	json_decref(req.json);
 	s->user_id = req.auth != AUTH_NONE ? req.user.id : 0;
-	if (resp.raw)
-		ok = send_file_bytes(c, s, &resp);
-	else {
-		if (resp.body)
-			text = json_dumps(resp.body, JSON_COMPACT | JSON_REAL_PRECISION(17));
-		ok = send_json_text(c, s, resp.status, text, &resp);
+	return send_api_resp(c, s, &resp);
+}
+
+/* First call of a streaming route: every check and the open happen before any body byte is
+ * read. An error is queued at once and the body is then discarded. */
+static enum MHD_Result stream_begin(struct http_server *srv, struct MHD_Connection *c,
+                                    struct conn_state *s, const char *url)
+{
+	const struct api_stream_ops *ops = s->stream;
+
+	s->stream = NULL;
+	s->req = xcalloc(1, sizeof(*s->req));
+	if (fill_req(srv, c, s, s->req, url))
+		return send_error(c, s, 400, "invalid_input", "too many query parameters");
+	s->req->db = db_pool_acquire(srv->ctx->pool);
+	if (api_begin(s->req, &s->resp) || ops->open(s->req, &s->resp, &s->stream_state) != KV_OK) {
+		s->user_id = s->req->auth != AUTH_NONE ? s->req->user.id : 0;
+		return send_api_resp(c, s, &s->resp);
 	}
-	api_resp_release(&resp);
-	return ok;
+	s->stream = ops;
+	s->user_id = s->req->user.id;
+	return MHD_YES;
+}
+
+static enum MHD_Result stream_data(struct conn_state *s, const char *data, size_t len)
+{
+	if (!s->stream_failed &&
+	    s->stream->data(s->stream_state, s->req, &s->resp, data, len) != KV_OK)
+		s->stream_failed = 1; /* the rest of the body is read and ignored */
+	return MHD_YES;
+}
+
+static enum MHD_Result stream_end(struct conn_state *s, struct MHD_Connection *c)
+{
+	const struct api_stream_ops *ops = s->stream;
+
+	s->stream = NULL;
+	ops->close(s->stream_state, s->req, s->stream_failed ? NULL : &s->resp, !s->stream_failed);
+	return send_api_resp(c, s, &s->resp);
+}
+
+/* Releases a streaming request; a body cut off early is closed as incomplete. */
+static void stream_release(struct http_server *srv, struct conn_state *s)
+{
+	if (s->stream)
+		s->stream->close(s->stream_state, s->req, NULL, 0);
+	s->stream = NULL;
+	if (s->req) {
+		db_pool_release(srv->ctx->pool, s->req->db);
+		json_decref(s->req->json);
+		free(s->req);
+		s->req = NULL;
+	}
+	api_resp_release(&s->resp);
 }
 
 static enum MHD_Result handle_static(struct http_server *srv, struct MHD_Connection *c,
@@ -250,6 +378,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				                  "only GET and HEAD are allowed here");
 			return MHD_YES;
 		}
+		s->stream = api_stream_for((enum api_method)s->method, url);
+		if (s->stream)
+			return stream_begin(srv, c, s, url);
 		limit = api_body_limit((enum api_method)s->method, url);
 		kv_buf_init(&s->body, limit);
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -258,7 +389,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			                  "the request body is larger than this route accepts");
 		return MHD_YES;
 	}
+	if (s->stream) {
+		if (*upload_size) {
+			size_t n = *upload_size;
+			*upload_size = 0;
+			return stream_data(s, upload, n);
+		}
+		return stream_end(s, c);
+	}
 	if (*upload_size) {
+		if (s->status) { /* an early answer is queued: discard the body */
+			*upload_size = 0;
+			return MHD_YES;
+		}
 		if (!s->too_big && kv_buf_add(&s->body, upload, *upload_size)) {
 			s->too_big = 1;
 			kv_buf_release(&s->body);
@@ -295,6 +438,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	fprintf(stderr, "%s %s %d %.1fms user=%lld%s\n",
 	        api_method_name((enum api_method)s->method), s->path, s->status, ms, s->user_id,
 	        why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+	stream_release(srv, s);
 	kv_buf_release(&s->body);
 	free(s);
 	*con_cls = NULL;
