@@ -2,17 +2,19 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "core/stats.h"
-#include "util/buf.h"
 #include "util/csv.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
@@ -31,9 +33,10 @@
 struct ctx {
 	const char *cmd;  /* "icc", "kappa", ... */
 	const char *path; /* the FILE argument as given */
-	struct kv_buf file;
+	char *text;       /* the whole file, parsed in place; fields point into it */
+	size_t len;
 	struct csv_reader csv;
-	char **header;
+	const char **header;
 	size_t n_cols;
 	size_t header_line;
 	size_t rows; /* data rows read so far */
@@ -77,60 +80,109 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 	return xrealloc(p, bytes);
 }
 
-/* Labels (subject ids, rater ids, categories) to dense indices in first-seen order. */
+/*
+ * Labels (subject ids, rater ids, categories) to dense indices in first-seen order. Names
+ * are the CSV fields themselves: the reader parses the file in place, so a field stays valid
+ * as long as the file's text, which outlives every table, and nothing is copied.
+ *
+ * A file of 100 000 sessions has 100 000 subject ids, and the look-ups were the largest
+ * single cost of reading it, so there are shortcuts. While names arrive in ascending byte
+ * order (exports sorted by id), one comparison with the largest name so far tells whether a
+ * name is that one again or new, and no table is built; the first name out of order builds
+ * it from all the names so far. A name equal to the one returned last (a subject's next
+ * rating) is answered without the table. And a name of up to 8 bytes (rater ids,
+ * categories, most subject ids) is its own key, as one big-endian word, so finding it
+ * compares two integers and reads no text.
+ */
 struct intern {
-	char **name; /* NUL-terminated, in the arena */
-	size_t *len;
-	size_t *line; /* where each was first seen */
-	uint64_t *hash;
+	const char **name; /* NUL-terminated */
+	uint32_t *len;     /* fields and lines of a file under FILE_MAX fit in 32 bits */
+	uint32_t *line;    /* where each was first seen */
+	uint64_t *key;     /* intern_key(), once the table is in use */
 	size_t n, cap;
-	size_t *slot; /* open addressing: index + 1, or 0 when empty */
+	size_t last;    /* the index returned last */
+	int unsorted;   /* some name came in below an earlier one */
+	int hashed;     /* the table is built and in use */
+	size_t expect;  /* a guess at the final count, to size the table once */
+	uint32_t *slot; /* open addressing: index + 1, or 0 when empty */
 	size_t n_slots;
-	struct arena *arena;
 };
 
 /*
- * Names live in large chunks rather than one malloc each: a file of 100 000 sessions has
- * 100 000 subject ids, and per-name allocations were a visible share of the run time.
+ * Key comparisons a word at a time. Every name is a field of the file's text, which
+ * read_file pads with TEXT_PAD zero bytes, so 8 bytes can be read from any field's start;
+ * the bytes past the field are masked off. Keys are compared as big-endian numbers, which
+ * orders them as memcmp does.
  */
-struct arena {
-	struct arena *next;
-	size_t used, size;
-	char data[];
-};
+#define TEXT_PAD 8
 
-#define ARENA_CHUNK ((size_t)1 << 16)
-
-static char *arena_dup(struct arena **head, const char *s, size_t len)
+static uint64_t load_be(const char *p, size_t len)
 {
-	struct arena *a = *head;
-	char *p;
+	uint64_t w;
 
-	if (!a || a->size - a->used < len + 1) {
-		size_t size = len + 1 > ARENA_CHUNK ? len + 1 : ARENA_CHUNK;
-		a = xmalloc(sizeof(*a) + size);
-		a->next = *head;
-		a->used = 0;
-		a->size = size;
-		*head = a;
+	if (!len)
+		return 0;
+	memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = __builtin_bswap64(w);
+#elif !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
+	{
+		const unsigned char *u = (const unsigned char *)p;
+		size_t i;
+		for (w = 0, i = 0; i < 8; i++)
+			w = w << 8 | u[i];
 	}
-	p = a->data + a->used;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	a->used += len + 1;
-	return p;
+#endif
+	return len >= 8 ? w : w & ~(~(uint64_t)0 >> (8 * len));
 }
 
-static uint64_t hash_bytes(const char *s, size_t len)
+/* Byte order, shorter first on a tie: how names are compared while they are in order. */
+static int name_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
+	size_t off;
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL; /* FNV-1a */
+	for (off = 0;; off += 8) {
+		size_t la = alen - off < 8 ? alen - off : 8, lb = blen - off < 8 ? blen - off : 8;
+		uint64_t x = load_be(a + off, la), y = load_be(b + off, lb);
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (la < 8 || lb < 8)
+			return alen < blen ? -1 : alen > blen;
 	}
-	return h ^ (h >> 31);
+}
+
+/* A name's key: itself for up to 8 bytes (with its length, that is the whole name), else a
+ * 64-bit hash of it, 8 bytes at a time (byte order is irrelevant to a hash). */
+static uint64_t intern_key(const char *s, size_t len)
+{
+	uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15ULL, w;
+
+	if (len <= 8)
+		return load_be(s, len);
+	while (len >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+		h ^= h >> 31;
+		s += 8;
+		len -= 8;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+	}
+	return h;
+}
+
+/* Where a key's probe starts in a table of n_slots (a power of two). */
+static size_t intern_home(uint64_t key, size_t len, size_t n_slots)
+{
+	/* splitmix64's finaliser: a short name's key has all its bits at the top. */
+	uint64_t z = key + (uint64_t)len * 0x9E3779B97F4A7C15ULL;
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return (size_t)(z ^ (z >> 31)) & (n_slots - 1);
 }
 
 static void intern_rehash(struct intern *t, size_t n)
@@ -138,68 +190,111 @@ static void intern_rehash(struct intern *t, size_t n)
 	size_t i;
 
 	free(t->slot);
-	t->slot = xcalloc(n, sizeof(size_t));
+	t->slot = xcalloc(n, sizeof(*t->slot));
 	t->n_slots = n;
 	for (i = 0; i < t->n; i++) {
-		size_t h = (size_t)t->hash[i];
-		while (t->slot[h & (n - 1)])
-			h++;
-		t->slot[h & (n - 1)] = i + 1;
+		size_t h = intern_home(t->key[i], t->len[i], n);
+		while (t->slot[h])
+			h = (h + 1) & (n - 1);
+		t->slot[h] = (uint32_t)(i + 1);
 	}
 }
 
-/* Sizes the table for about n names up front, to save the rehashes on the way there. */
+/* Remembers that about n names are expected, to size the table if one is needed. */
 static void intern_reserve(struct intern *t, size_t n)
 {
-	size_t slots = 256;
+	t->expect = n;
+}
 
-	while (slots < 2 * n && slots < ((size_t)1 << 22))
+/* Builds the table from every name so far and uses it from now on. */
+static void intern_start_hashing(struct intern *t)
+{
+	size_t slots = 64, i, want = t->expect > t->n ? t->expect : t->n;
+
+	t->key = xrealloc(t->key, (t->cap ? t->cap : 1) * sizeof(*t->key));
+	for (i = 0; i < t->n; i++)
+		t->key[i] = intern_key(t->name[i], t->len[i]);
+	while (slots < 2 * want && slots < ((size_t)1 << 22))
 		slots *= 2;
-	if (slots > t->n_slots)
-		intern_rehash(t, slots);
+	while (slots < 2 * (t->n + 1))
+		slots *= 2;
+	intern_rehash(t, slots);
+	t->hashed = 1;
+}
+
+static size_t intern_append(struct intern *t, const struct csv_field *f, size_t line, uint64_t key)
+{
+	size_t cap;
+
+	if (t->n == t->cap) {
+		/* The arrays grow in step: each starts from the same t->cap. */
+		cap = t->cap;
+		t->name = grow(t->name, &cap, t->n + 1, sizeof(*t->name));
+		cap = t->cap;
+		t->len = grow(t->len, &cap, t->n + 1, sizeof(*t->len));
+		if (t->hashed) {
+			cap = t->cap;
+			t->key = grow(t->key, &cap, t->n + 1, sizeof(*t->key));
+		}
+		t->line = grow(t->line, &t->cap, t->n + 1, sizeof(*t->line));
+	}
+	t->name[t->n] = f->s;
+	t->len[t->n] = (uint32_t)f->len;
+	if (t->hashed)
+		t->key[t->n] = key;
+	t->line[t->n] = (uint32_t)line;
+	t->last = t->n;
+	return t->n++;
 }
 
 static size_t intern(struct intern *t, const struct csv_field *f, size_t line)
 {
-	uint64_t hv = hash_bytes(f->s, f->len);
-	size_t h, i, cap;
+	uint64_t key;
+	size_t h, i;
+	int d;
 
+	if (!t->n)
+		return intern_append(t, f, line, 0);
+	if (!t->hashed) {
+		if (!t->unsorted) {
+			/* Sorted so far: compare with the largest name, the last one added. */
+			d = name_cmp(f->s, f->len, t->name[t->n - 1], t->len[t->n - 1]);
+			if (d > 0)
+				return intern_append(t, f, line, 0);
+			if (d == 0) {
+				t->last = t->n - 1;
+				return t->last;
+			}
+			t->unsorted = 1;
+		}
+		intern_start_hashing(t);
+	}
+	key = intern_key(f->s, f->len);
+	if (t->key[t->last] == key && t->len[t->last] == f->len &&
+	    (f->len <= 8 || !name_cmp(t->name[t->last], f->len, f->s, f->len)))
+		return t->last;
 	if (2 * (t->n + 1) > t->n_slots)
-		intern_rehash(t, t->n_slots ? 2 * t->n_slots : 256);
-	for (h = (size_t)hv;; h++) {
-		i = t->slot[h & (t->n_slots - 1)];
+		intern_rehash(t, 2 * t->n_slots);
+	for (h = intern_home(key, f->len, t->n_slots);; h = (h + 1) & (t->n_slots - 1)) {
+		i = t->slot[h];
 		if (!i)
 			break;
-		if (t->hash[i - 1] == hv && t->len[i - 1] == f->len &&
-		    !memcmp(t->name[i - 1], f->s, f->len))
-			return i - 1;
+		i--;
+		if (t->key[i] == key && t->len[i] == f->len &&
+		    (f->len <= 8 || !name_cmp(t->name[i], f->len, f->s, f->len))) {
+			t->last = i;
+			return i;
+		}
 	}
-	/* The four arrays grow in step: each starts from the same t->cap. */
-	cap = t->cap;
-	t->name = grow(t->name, &cap, t->n + 1, sizeof(*t->name));
-	cap = t->cap;
-	t->len = grow(t->len, &cap, t->n + 1, sizeof(*t->len));
-	cap = t->cap;
-	t->hash = grow(t->hash, &cap, t->n + 1, sizeof(*t->hash));
-	t->line = grow(t->line, &t->cap, t->n + 1, sizeof(*t->line));
-	t->name[t->n] = arena_dup(&t->arena, f->s, f->len);
-	t->len[t->n] = f->len;
-	t->hash[t->n] = hv;
-	t->line[t->n] = line;
-	t->slot[h & (t->n_slots - 1)] = t->n + 1;
-	return t->n++;
+	t->slot[h] = (uint32_t)(t->n + 1);
+	return intern_append(t, f, line, key);
 }
 
 static void intern_release(struct intern *t)
 {
-	while (t->arena) {
-		struct arena *next = t->arena->next;
-		free(t->arena);
-		t->arena = next;
-	}
 	free(t->name);
 	free(t->len);
-	free(t->hash);
+	free(t->key);
 	free(t->line);
 	free(t->slot);
 	memset(t, 0, sizeof(*t));
@@ -281,6 +376,162 @@ static void pairs_release(struct pairs *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/*
+ * The data rows of a long file as index pairs (a, b) -- subject and rater, unit and coder --
+ * with an optional third index c and number y, and the check that no pair occurs twice.
+ *
+ * Exports are usually grouped by subject, so while each a's rows are contiguous the check
+ * only has to know which b's the current a has had: a stamp per b, set to the number of the
+ * current run. A row whose a is above every earlier a starts a new run (interned indices
+ * count up in first-seen order, so a new subject always is). The first row that returns to
+ * an earlier a ends that shortcut: every pair so far goes into the hash set (struct pairs),
+ * which answers from then on. Either way a duplicate is found on the row where it occurs,
+ * so errors come in file order as before.
+ *
+ * Memory is what this costs most (each new page is a page fault), so b and c are 32 bits
+ * (indices of a file under FILE_MAX fit) and the rows' lines are not stored one by one: row i is on line i + delta, and only the rows where
+ * delta changes (after a blank line or a quoted line break) are recorded.
+ */
+struct rows {
+	size_t *a; /* as the statistics engine takes it */
+	uint32_t *b, *c;
+	double *y;
+	int want_c, want_y;
+	size_t n, cap;
+
+	size_t *jump_row, *jump_delta; /* from row jump_row[j] on, line = row + jump_delta[j] */
+	size_t n_jumps, cap_jumps;
+
+	size_t cur_a, end_a; /* the current run's a; one past the largest a so far */
+	size_t run;          /* the current run, from 1 */
+	size_t *stamp;       /* per b: the last run that had it, and in which row */
+	size_t *stamp_row;
+	size_t n_stamp;
+	int scattered; /* some a came back after others: the hash set is in use */
+	struct pairs set;
+	size_t expect; /* a guess at the number of rows */
+};
+
+static void rows_init(struct rows *r, int want_c, int want_y, size_t expect)
+{
+	memset(r, 0, sizeof(*r));
+	r->want_c = want_c;
+	r->want_y = want_y;
+	r->expect = expect;
+}
+
+static void rows_release(struct rows *r)
+{
+	free(r->a);
+	free(r->b);
+	free(r->c);
+	free(r->y);
+	free(r->jump_row);
+	free(r->jump_delta);
+	free(r->stamp);
+	free(r->stamp_row);
+	pairs_release(&r->set);
+	memset(r, 0, sizeof(*r));
+}
+
+static void rows_grow(struct rows *r)
+{
+	/* Start near the expected count (capped: the guess may be far too high). */
+	size_t need = r->cap ? 2 * r->cap : (r->expect < ((size_t)1 << 20) ? r->expect : 1 << 20);
+	size_t bytes;
+
+	if (need < 64)
+		need = 64;
+	if (size_mul(need, sizeof(size_t), &bytes))
+		abort();
+	r->a = xrealloc(r->a, bytes);
+	r->b = xrealloc(r->b, need * sizeof(uint32_t));
+	if (r->want_c)
+		r->c = xrealloc(r->c, need * sizeof(uint32_t));
+	if (r->want_y)
+		r->y = xrealloc(r->y, need * sizeof(double));
+	r->cap = need;
+}
+
+/* The line row i came from. */
+static size_t rows_line(const struct rows *r, size_t i)
+{
+	size_t lo = 0, hi = r->n_jumps; /* the last jump at or before i is in [lo, hi) */
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->jump_row[mid] <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return i + r->jump_delta[lo];
+}
+
+/* Has b been seen with the current run's a? Returns the earlier line, or 0 after noting it. */
+static size_t rows_stamp(struct rows *r, size_t b)
+{
+	if (b >= r->n_stamp) {
+		size_t old = r->n_stamp, cap = old;
+		r->stamp = grow(r->stamp, &cap, b + 1, sizeof(size_t));
+		cap = old;
+		r->stamp_row = grow(r->stamp_row, &cap, b + 1, sizeof(size_t));
+		memset(r->stamp + old, 0, (cap - old) * sizeof(size_t));
+		r->n_stamp = cap;
+	}
+	if (r->stamp[b] == r->run)
+		return rows_line(r, r->stamp_row[b]);
+	r->stamp[b] = r->run;
+	r->stamp_row[b] = r->n;
+	return 0;
+}
+
+/*
+ * Adds the row (a, b, c, y) from line unless (a, b) is already there; c and y are kept when
+ * the rows were set up for them. Returns 0, or the line where (a, b) was first seen.
+ */
+static size_t rows_add(struct rows *r, size_t a, size_t b, size_t c, double y, size_t line)
+{
+	size_t first, i;
+
+	if (!r->scattered) {
+		if (!r->n || a >= r->end_a) {
+			r->run++;
+			r->cur_a = a;
+			r->end_a = a + 1;
+		} else if (a != r->cur_a) {
+			r->scattered = 1;
+			pairs_reserve(&r->set, r->expect);
+			for (i = 0; i < r->n; i++)
+				pairs_add(&r->set, r->a[i], r->b[i], rows_line(r, i));
+		}
+	}
+	if (r->scattered)
+		first = pairs_add(&r->set, a, b, line);
+	else
+		first = rows_stamp(r, b);
+	if (first)
+		return first;
+	if (r->n == r->cap)
+		rows_grow(r);
+	if (!r->n_jumps || line != r->n + r->jump_delta[r->n_jumps - 1]) {
+		size_t cap = r->cap_jumps;
+		r->jump_row = grow(r->jump_row, &cap, r->n_jumps + 1, sizeof(size_t));
+		r->jump_delta = grow(r->jump_delta, &r->cap_jumps, r->n_jumps + 1, sizeof(size_t));
+		r->jump_row[r->n_jumps] = r->n;
+		r->jump_delta[r->n_jumps] = line - r->n;
+		r->n_jumps++;
+	}
+	r->a[r->n] = a;
+	r->b[r->n] = (uint32_t)b;
+	if (r->want_c)
+		r->c[r->n] = (uint32_t)c;
+	if (r->want_y)
+		r->y[r->n] = y;
+	r->n++;
+	return 0;
+}
+
 /* ---- Ordered categories ---- */
 
 /*
@@ -360,27 +611,64 @@ static void cats_release(struct cats *k)
 
 /* ---- Input ---- */
 
+/*
+ * Reads the whole file with as few read() calls as its size allows: a regular file's buffer
+ * is sized from fstat once, rather than grown and copied on the way. One byte more than the
+ * file is kept for the CSV reader's sentinel.
+ */
 static int read_file(struct ctx *c)
 {
-	char chunk[65536];
-	FILE *f = strcmp(c->path, "-") ? fopen(c->path, "rb") : stdin;
-	size_t n;
+	int fd = strcmp(c->path, "-") ? open(c->path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	size_t cap = 65536, len = 0;
+	struct stat st;
+	char *buf = NULL;
 	int rc = 0;
 
-	kv_buf_init(&c->file, FILE_MAX);
-	if (!f)
+	if (fd < 0)
 		return fail(c, 0, "cannot open: %s", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (kv_buf_add(&c->file, chunk, n)) {
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size >= 0) {
+		if ((uintmax_t)st.st_size > FILE_MAX) {
 			rc = fail(c, 0, "larger than %zu bytes", FILE_MAX);
 			goto out;
 		}
+		/* One spare byte, so that reading an unchanged file ends at EOF, not a full buffer. */
+		cap = (size_t)st.st_size + 1;
 	}
-	if (ferror(f))
-		rc = fail(c, 0, "cannot read: %s", strerror(errno));
+	buf = xmalloc(cap + 1 + TEXT_PAD);
+	for (;;) {
+		ssize_t n;
+		if (len == cap) {
+			if (cap > FILE_MAX) {
+				rc = fail(c, 0, "larger than %zu bytes", FILE_MAX);
+				goto out;
+			}
+			cap = 2 * cap > FILE_MAX + 1 ? FILE_MAX + 1 : 2 * cap;
+			buf = xrealloc(buf, cap + 1 + TEXT_PAD);
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = fail(c, 0, "cannot read: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > FILE_MAX) {
+		rc = fail(c, 0, "larger than %zu bytes", FILE_MAX);
+		goto out;
+	}
+	/* The reader puts its sentinel at buf[len]; the padding after it is for load_be. */
+	memset(buf + len, 0, 1 + TEXT_PAD);
+	c->text = buf;
+	c->len = len;
+	buf = NULL;
 out:
-	if (f != stdin)
-		fclose(f);
+	free(buf);
+	if (fd != STDIN_FILENO)
+		close(fd);
 	return rc;
 }
 
@@ -397,8 +685,7 @@ static int open_input(struct ctx *c)
 
 	if ((rc = read_file(c)))
 		return rc;
-	csv_reader_init(&c->csv, c->file.data ? c->file.data : "", c->file.len, FIELDS_MAX,
-	                FIELD_MAX);
+	csv_reader_init_inplace(&c->csv, c->text, c->len, FIELDS_MAX, FIELD_MAX);
 	rc = csv_next(&c->csv);
 	if (rc < 0)
 		return csv_error(c);
@@ -408,7 +695,7 @@ static int open_input(struct ctx *c)
 	c->header_line = c->csv.record_line;
 	c->header = xcalloc(c->n_cols, sizeof(char *));
 	for (i = 0; i < c->n_cols; i++) {
-		c->header[i] = xstrdup(c->csv.fields[i].s);
+		c->header[i] = c->csv.fields[i].s;
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->header[i], c->header[j]))
 				return fail(c, c->csv.record_line, "column \"%s\" appears twice",
@@ -464,7 +751,7 @@ static int next_row(struct ctx *c, int *done)
 /* A guess at the number of data rows (the shortest useful row is about a dozen bytes). */
 static size_t rows_estimate(const struct ctx *c)
 {
-	return c->file.len / 12;
+	return c->len / 12;
 }
 
 static const struct csv_field *field(const struct ctx *c, int col)
@@ -477,11 +764,51 @@ static size_t line(const struct ctx *c)
 	return c->csv.record_line;
 }
 
+/*
+ * The common short numbers ("3", "-12", "4.25") without strtod, which was a visible share of
+ * reading a file of scores. With at most 15 digits the digits form an exact integer m below
+ * 2^53, and m / 10^k for k <= 15 is one correctly rounded division of exact values, which is
+ * the double strtod returns too. Returns -1 for anything else, which parse_double then
+ * decides; nothing accepted here is refused there.
+ */
+static int number_fast(const char *s, size_t len, double *out)
+{
+	static const double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+	                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+	size_t i = 0, digits = 0, frac = 0;
+	uint64_t m = 0;
+	int neg = 0, dot = 0;
+	double v;
+
+	if (len && (s[0] == '-' || s[0] == '+')) {
+		neg = s[0] == '-';
+		i = 1;
+	}
+	for (; i < len; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+		if (d < 10) {
+			if (++digits > 15)
+				return -1;
+			m = m * 10 + d;
+			frac += (size_t)dot;
+		} else if (s[i] == '.' && !dot) {
+			dot = 1;
+		} else {
+			return -1;
+		}
+	}
+	if (!digits)
+		return -1;
+	v = (double)m / pow10[frac];
+	*out = neg ? -v : v;
+	return 0;
+}
+
 static int number(struct ctx *c, int col, double *out)
 {
 	const struct csv_field *f = field(c, col);
 
-	if (parse_double(f->s, f->len, out))
+	if (number_fast(f->s, f->len, out) && parse_double(f->s, f->len, out))
 		return fail(c, line(c), "column \"%s\": \"%.*s\" is not a number", c->header[col],
 		            SHOWN_MAX, f->s);
 	return 0;
@@ -501,13 +828,9 @@ static int count(struct ctx *c, int col, double *out)
 
 static void ctx_release(struct ctx *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->n_cols; i++)
-		free(c->header[i]);
 	free(c->header);
 	csv_reader_release(&c->csv);
-	kv_buf_release(&c->file);
+	free(c->text);
 }
 
 /* ---- Output ---- */
@@ -629,9 +952,9 @@ static int run_icc(struct ctx *c)
 {
 	static const char *const names[3] = {"subject", "rater", "score"};
 	struct intern subj = {0}, rater = {0};
-	struct pairs seen = {0};
-	size_t *obs_s = NULL, *obs_r = NULL, *dropped = NULL, cap = 0, cap2, cap3, n = 0, i, cells;
-	double *obs_y = NULL, *x = NULL;
+	struct rows obs;
+	size_t *dropped = NULL, i, cells;
+	double *x = NULL;
 	struct stats_icc r;
 	json_t *root, *arr, *o;
 	int col[3], rc, done;
@@ -639,7 +962,7 @@ static int run_icc(struct ctx *c)
 	if ((rc = require_columns(c, names, col, 3)))
 		return rc;
 	intern_reserve(&subj, rows_estimate(c) / 2);
-	pairs_reserve(&seen, rows_estimate(c));
+	rows_init(&obs, 0, 1, rows_estimate(c));
 	for (;;) {
 		size_t s, k, first;
 		double y;
@@ -650,20 +973,12 @@ static int run_icc(struct ctx *c)
 		k = intern(&rater, field(c, col[1]), line(c));
 		if ((rc = number(c, col[2], &y)))
 			break;
-		if ((first = pairs_add(&seen, s, k, line(c)))) {
+		if ((first = rows_add(&obs, s, k, 0, y, line(c)))) {
 			rc = fail(c, line(c),
 			          "subject \"%s\" rated twice by rater \"%s\" (also on line %zu)",
 			          subj.name[s], rater.name[k], first);
 			break;
 		}
-		cap2 = cap3 = cap;
-		obs_s = grow(obs_s, &cap2, n + 1, sizeof(size_t));
-		obs_r = grow(obs_r, &cap3, n + 1, sizeof(size_t));
-		obs_y = grow(obs_y, &cap, n + 1, sizeof(double));
-		obs_s[n] = s;
-		obs_r[n] = k;
-		obs_y[n] = y;
-		n++;
 	}
 	if (rc)
 		goto out;
@@ -678,8 +993,8 @@ static int run_icc(struct ctx *c)
 	x = xmalloc(cells * sizeof(double));
 	for (i = 0; i < cells; i++)
 		x[i] = NAN;
-	for (i = 0; i < n; i++)
-		x[obs_s[i] * rater.n + obs_r[i]] = obs_y[i];
+	for (i = 0; i < obs.n; i++)
+		x[obs.a[i] * rater.n + obs.b[i]] = obs.y[i];
 	dropped = xcalloc(subj.n, sizeof(size_t));
 	if (stats_icc(x, subj.n, rater.n, dropped, &r)) {
 		rc = fail(c, 0, "need at least 2 subjects with a score from every rater, found %zu",
@@ -719,10 +1034,7 @@ static int run_icc(struct ctx *c)
 out:
 	free(dropped);
 	free(x);
-	free(obs_y);
-	free(obs_r);
-	free(obs_s);
-	pairs_release(&seen);
+	rows_release(&obs);
 	intern_release(&rater);
 	intern_release(&subj);
 	return rc;
@@ -746,11 +1058,11 @@ static int run_kappa(struct ctx *c, enum stats_weights weights)
 	static const char *const long_names[3] = {"subject", "rater", "category"};
 	static const char *const table_names[3] = {"rater_a", "rater_b", "count"};
 	struct intern labels = {0}, subj = {0}, rater = {0};
-	struct pairs seen = {0};
+	struct rows obs;
 	struct cats k = {0};
-	size_t *la = NULL, *lb = NULL, *lc = NULL, cap = 0, cap2, n = 0, i, n_subj = 0;
-	size_t *sa = NULL, *sb = NULL;
-	double *cnt = NULL, *table = NULL, *w = NULL;
+	size_t i, n_subj = 0;
+	uint32_t *sa = NULL, *sb = NULL;
+	double *table = NULL, *w = NULL;
 	struct stats_kappa r;
 	json_t *root, *dropped;
 	int col[3], rc = 0, done, is_table;
@@ -761,7 +1073,8 @@ static int run_kappa(struct ctx *c, enum stats_weights weights)
 		return rc;
 	dropped = json_array();
 	intern_reserve(&subj, rows_estimate(c) / 2);
-	pairs_reserve(&seen, rows_estimate(c));
+	/* Table: labels a and b and a count. Long: subject a, rater b and the category's label. */
+	rows_init(&obs, !is_table, is_table, rows_estimate(c));
 	for (;;) {
 		size_t a, b, first;
 		double y = 1;
@@ -784,7 +1097,9 @@ static int run_kappa(struct ctx *c, enum stats_weights weights)
 				break;
 			}
 		}
-		if ((first = pairs_add(&seen, a, b, line(c)))) {
+		if ((first = rows_add(&obs, a, b,
+		                      is_table ? 0 : intern(&labels, field(c, col[2]), line(c)), y,
+		                      line(c)))) {
 			if (is_table)
 				rc = fail(c, line(c),
 				          "the pair \"%s\",\"%s\" again (also on line %zu)",
@@ -796,19 +1111,6 @@ static int run_kappa(struct ctx *c, enum stats_weights weights)
 				    subj.name[a], rater.name[b], first);
 			break;
 		}
-		cap2 = cap;
-		la = grow(la, &cap2, n + 1, sizeof(size_t));
-		cap2 = cap;
-		lb = grow(lb, &cap2, n + 1, sizeof(size_t));
-		cap2 = cap;
-		lc = grow(lc, &cap2, n + 1, sizeof(size_t));
-		cnt = grow(cnt, &cap, n + 1, sizeof(double));
-		/* Table: labels a and b. Long: subject a, rater b and the category's label. */
-		la[n] = a;
-		lb[n] = b;
-		lc[n] = is_table ? 0 : intern(&labels, field(c, col[2]), line(c));
-		cnt[n] = y;
-		n++;
 	}
 	if (rc)
 		goto out;
@@ -823,22 +1125,22 @@ static int run_kappa(struct ctx *c, enum stats_weights weights)
 	}
 	table = xcalloc(k.n * k.n, sizeof(double));
 	if (is_table) {
-		for (i = 0; i < n; i++)
-			table[k.of_label[la[i]] * k.n + k.of_label[lb[i]]] += cnt[i];
+		for (i = 0; i < obs.n; i++)
+			table[k.of_label[obs.a[i]] * k.n + k.of_label[obs.b[i]]] += obs.y[i];
 	} else {
-		/* Pair each subject's two ratings; SIZE_MAX marks a missing one. */
+		/* Pair each subject's two ratings; UINT32_MAX marks a missing one. */
 		n_subj = subj.n;
-		sa = xmalloc(n_subj * sizeof(size_t));
-		sb = xmalloc(n_subj * sizeof(size_t));
+		sa = xmalloc(n_subj * sizeof(uint32_t));
+		sb = xmalloc(n_subj * sizeof(uint32_t));
 		for (i = 0; i < n_subj; i++)
-			sa[i] = sb[i] = SIZE_MAX;
-		for (i = 0; i < n; i++)
-			(lb[i] == 0 ? sa : sb)[la[i]] = k.of_label[lc[i]];
+			sa[i] = sb[i] = UINT32_MAX;
+		for (i = 0; i < obs.n; i++)
+			(obs.b[i] == 0 ? sa : sb)[obs.a[i]] = (uint32_t)k.of_label[obs.c[i]];
 		for (i = 0; i < n_subj; i++) {
-			if (sa[i] == SIZE_MAX || sb[i] == SIZE_MAX)
+			if (sa[i] == UINT32_MAX || sb[i] == UINT32_MAX)
 				json_array_append_new(dropped, jlabel(&subj, i));
 			else
-				table[sa[i] * k.n + sb[i]] += 1;
+				table[(size_t)sa[i] * k.n + sb[i]] += 1;
 		}
 	}
 	if (weights != STATS_WEIGHTS_NONE) {
@@ -871,12 +1173,8 @@ out:
 	free(sa);
 	free(w);
 	free(table);
-	free(cnt);
-	free(lc);
-	free(lb);
-	free(la);
+	rows_release(&obs);
 	cats_release(&k);
-	pairs_release(&seen);
 	intern_release(&rater);
 	intern_release(&subj);
 	intern_release(&labels);
@@ -890,10 +1188,10 @@ static int run_fleiss(struct ctx *c)
 	static const char *const long_names[3] = {"subject", "rater", "category"};
 	static const char *const count_names[3] = {"subject", "category", "count"};
 	struct intern subj = {0}, rater = {0}, labels = {0};
-	struct pairs seen = {0};
+	struct rows obs;
 	struct cats k = {0};
-	size_t *os = NULL, *ol = NULL, cap = 0, cap2, n = 0, i, j, cells;
-	double *oc = NULL, *counts = NULL, *total = NULL, *cat_kappa = NULL;
+	size_t i, j, cells;
+	double *counts = NULL, *total = NULL, *cat_kappa = NULL;
 	struct stats_fleiss r;
 	json_t *root, *arr;
 	int col[3], rc = 0, done, is_count;
@@ -902,7 +1200,8 @@ static int run_fleiss(struct ctx *c)
 	if ((rc = require_columns(c, is_count ? count_names : long_names, col, 3)))
 		return rc;
 	intern_reserve(&subj, rows_estimate(c) / 2);
-	pairs_reserve(&seen, rows_estimate(c));
+	/* a is the subject, b the rater or (counts) the category, c the category. */
+	rows_init(&obs, 1, 1, rows_estimate(c));
 	for (;;) {
 		size_t s, l, first, other;
 		double y = 1;
@@ -919,7 +1218,7 @@ static int run_fleiss(struct ctx *c)
 			other = intern(&rater, field(c, col[1]), line(c));
 			l = intern(&labels, field(c, col[2]), line(c));
 		}
-		if ((first = pairs_add(&seen, s, other, line(c)))) {
+		if ((first = rows_add(&obs, s, other, l, y, line(c)))) {
 			if (is_count)
 				rc =
 				    fail(c, line(c),
@@ -932,15 +1231,6 @@ static int run_fleiss(struct ctx *c)
 				    subj.name[s], rater.name[other], first);
 			break;
 		}
-		cap2 = cap;
-		os = grow(os, &cap2, n + 1, sizeof(size_t));
-		cap2 = cap;
-		ol = grow(ol, &cap2, n + 1, sizeof(size_t));
-		oc = grow(oc, &cap, n + 1, sizeof(double));
-		os[n] = s;
-		ol[n] = l;
-		oc[n] = y;
-		n++;
 	}
 	if (rc)
 		goto out;
@@ -951,13 +1241,13 @@ static int run_fleiss(struct ctx *c)
 	}
 	counts = xcalloc(cells, sizeof(double));
 	total = xcalloc(subj.n, sizeof(double));
-	for (i = 0; i < n; i++) {
-		counts[os[i] * k.n + k.of_label[ol[i]]] += oc[i];
-		total[os[i]] += oc[i];
+	for (i = 0; i < obs.n; i++) {
+		counts[obs.a[i] * k.n + k.of_label[obs.c[i]]] += obs.y[i];
+		total[obs.a[i]] += obs.y[i];
 	}
 	for (i = 1; i < subj.n; i++) {
 		if (total[i] != total[0]) {
-			rc = fail(c, subj.line[i],
+			rc = fail(c, (size_t)subj.line[i],
 			          "subject \"%s\" has %.0f ratings but subject \"%s\" has %.0f; "
 			          "Fleiss' kappa needs the same number for every subject",
 			          subj.name[i], total[i], subj.name[0], total[0]);
@@ -991,11 +1281,8 @@ out:
 	free(cat_kappa);
 	free(total);
 	free(counts);
-	free(oc);
-	free(ol);
-	free(os);
+	rows_release(&obs);
 	cats_release(&k);
-	pairs_release(&seen);
 	intern_release(&labels);
 	intern_release(&rater);
 	intern_release(&subj);
@@ -1008,9 +1295,9 @@ static int run_alpha(struct ctx *c, enum stats_metric metric)
 {
 	static const char *const names[3] = {"unit", "coder", "value"};
 	struct intern unit = {0}, coder = {0}, labels = {0};
-	struct pairs seen = {0};
+	struct rows obs;
 	struct cats k = {0};
-	size_t *ou = NULL, *ov = NULL, cap = 0, cap2, n = 0, i;
+	size_t i, *value = NULL;
 	struct stats_alpha r;
 	json_t *root;
 	int col[3], rc = 0, done;
@@ -1018,49 +1305,46 @@ static int run_alpha(struct ctx *c, enum stats_metric metric)
 	if ((rc = require_columns(c, names, col, 3)))
 		return rc;
 	intern_reserve(&unit, rows_estimate(c) / 2);
-	pairs_reserve(&seen, rows_estimate(c));
+	/* a is the unit, b the coder, c the value's label. */
+	rows_init(&obs, 1, 0, rows_estimate(c));
 	for (;;) {
-		size_t u, o, first;
+		size_t u, o, v, first;
 
 		if ((rc = next_row(c, &done)) || done)
 			break;
 		u = intern(&unit, field(c, col[0]), line(c));
 		o = intern(&coder, field(c, col[1]), line(c));
-		if ((first = pairs_add(&seen, u, o, line(c)))) {
+		v = intern(&labels, field(c, col[2]), line(c));
+		if ((first = rows_add(&obs, u, o, v, 0, line(c)))) {
 			rc =
 			    fail(c, line(c), "unit \"%s\" coded twice by \"%s\" (also on line %zu)",
 			         unit.name[u], coder.name[o], first);
 			break;
 		}
-		cap2 = cap;
-		ou = grow(ou, &cap2, n + 1, sizeof(size_t));
-		ov = grow(ov, &cap, n + 1, sizeof(size_t));
-		ou[n] = u;
-		ov[n] = intern(&labels, field(c, col[2]), line(c));
-		n++;
 	}
 	if (rc)
 		goto out;
 	cats_build(&k, &labels);
 	if ((metric == STATS_METRIC_INTERVAL || metric == STATS_METRIC_RATIO) && !k.numeric) {
 		i = k.first_bad;
-		rc = fail(c, labels.line[i], "column \"value\": \"%.*s\" is not a number",
+		rc = fail(c, (size_t)labels.line[i], "column \"value\": \"%.*s\" is not a number",
 		          SHOWN_MAX, labels.name[i]);
 		goto out;
 	}
 	if (metric == STATS_METRIC_RATIO && k.n && k.value[0] < 0) {
 		i = k.label[0];
-		rc = fail(c, labels.line[i], "column \"value\": %s is negative (ratio needs >= 0)",
-		          labels.name[i]);
+		rc = fail(c, (size_t)labels.line[i],
+		          "column \"value\": %s is negative (ratio needs >= 0)", labels.name[i]);
 		goto out;
 	}
 	if (k.n > STATS_MAX_VALUES) {
 		rc = fail(c, 0, "more than %d distinct values", STATS_MAX_VALUES);
 		goto out;
 	}
-	for (i = 0; i < n; i++)
-		ov[i] = k.of_label[ov[i]];
-	if (stats_alpha(ou, ov, n, k.n, k.value, metric, &r)) {
+	value = xmalloc((obs.n ? obs.n : 1) * sizeof(size_t));
+	for (i = 0; i < obs.n; i++)
+		value[i] = k.of_label[obs.c[i]];
+	if (stats_alpha(obs.a, value, obs.n, k.n, k.value, metric, &r)) {
 		rc = fail(c, 0, "fewer than 2 pairable values (units coded by 2 or more coders)");
 		goto out;
 	}
@@ -1070,10 +1354,9 @@ static int run_alpha(struct ctx *c, enum stats_metric metric)
 	json_object_set_new(root, "n_pairable", json_integer((json_int_t)r.n_pairable));
 	rc = print_json(root);
 out:
-	free(ov);
-	free(ou);
+	free(value);
+	rows_release(&obs);
 	cats_release(&k);
-	pairs_release(&seen);
 	intern_release(&labels);
 	intern_release(&coder);
 	intern_release(&unit);
@@ -1117,7 +1400,7 @@ static int run_rci(struct ctx *c, const struct stats_rci_norms *norms)
 		id = intern(&client, field(c, col[0]), line(c));
 		if (client.n == before) {
 			rc = fail(c, line(c), "client \"%s\" again (also on line %zu)",
-			          client.name[id], client.line[id]);
+			          client.name[id], (size_t)client.line[id]);
 			break;
 		}
 		if ((rc = number(c, col[1], &pre)) || (rc = number(c, col[2], &post)))

@@ -36,59 +36,72 @@ static int by_unit(const void *a, const void *b)
 	return 0;
 }
 
-static void sort_values(struct obs *o, size_t n)
+static int by_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts a unit's handful of values, so that equal values are adjacent. */
+static void sort_values(size_t *v, size_t n)
 {
 	size_t i, j;
 
 	if (n > 16) {
-		qsort(o, n, sizeof(*o), by_unit);
+		qsort(v, n, sizeof(*v), by_size);
 		return;
 	}
 	for (i = 1; i < n; i++) {
-		struct obs t = o[i];
-		for (j = i; j > 0 && o[j - 1].value > t.value; j--)
-			o[j] = o[j - 1];
-		o[j] = t;
+		size_t t = v[i];
+		for (j = i; j > 0 && v[j - 1] > t; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
 	}
 }
 
 /*
- * Returns the observations grouped by unit and sorted by value within each unit (so equal
- * values are adjacent). Unit ids from a caller that numbers units densely (the CLI does) are
- * bucketed in linear time; arbitrary ids fall back to a sort.
+ * Puts the observations in unit order: *gu and *gv point either to the caller's arrays,
+ * when they are in that order already (the CLI numbers units in first-seen order, so a file
+ * grouped by unit is) and nothing is copied, or to a grouped copy that *own holds (2n
+ * entries, units then values). Unit ids numbered densely are bucketed in linear time;
+ * arbitrary ids fall back to a sort.
  */
-static struct obs *group_by_unit(const size_t *unit, const size_t *value, size_t n)
+static void group_by_unit(const size_t *unit, const size_t *value, size_t n, const size_t **gu,
+                          const size_t **gv, size_t **own)
 {
-	struct obs *o = xcalloc(n ? n : 1, sizeof(*o));
-	size_t *start, i, max = 0, u;
+	size_t *start, *ou, *ov, i, max = 0, u;
 	int sorted = 1;
 
+	*own = NULL;
+	*gu = unit;
+	*gv = value;
 	for (i = 0; i < n; i++) {
 		if (unit[i] > max)
 			max = unit[i];
 		if (i && unit[i] < unit[i - 1])
 			sorted = 0;
 	}
-	if (sorted) {
-		/* Already grouped (a file in unit order): only sort within units. */
-		for (i = 0; i < n; i++) {
-			o[i].unit = unit[i];
-			o[i].value = value[i];
-		}
-		for (i = 0; i < n; i = u) {
-			for (u = i + 1; u < n && o[u].unit == o[i].unit; u++)
-				;
-			sort_values(o + i, u - i);
-		}
-		return o;
-	}
+	if (sorted)
+		return;
+	*own = xmalloc(2 * n * sizeof(size_t));
+	ou = *own;
+	ov = *own + n;
+	*gu = ou;
+	*gv = ov;
 	if (max / 4 > n) {
+		struct obs *o = xmalloc(n * sizeof(*o));
 		for (i = 0; i < n; i++) {
 			o[i].unit = unit[i];
 			o[i].value = value[i];
 		}
 		qsort(o, n, sizeof(*o), by_unit);
-		return o;
+		for (i = 0; i < n; i++) {
+			ou[i] = o[i].unit;
+			ov[i] = o[i].value;
+		}
+		free(o);
+		return;
 	}
 	start = xcalloc(max + 2, sizeof(size_t));
 	for (i = 0; i < n; i++)
@@ -96,15 +109,11 @@ static struct obs *group_by_unit(const size_t *unit, const size_t *value, size_t
 	for (u = 0; u <= max; u++)
 		start[u + 1] += start[u];
 	for (i = 0; i < n; i++) {
-		struct obs *d = &o[start[unit[i]]++];
-		d->unit = unit[i];
-		d->value = value[i];
+		size_t d = start[unit[i]]++;
+		ou[d] = unit[i];
+		ov[d] = value[i];
 	}
-	/* start[u] now holds the end of unit u; sort each unit's handful of values. */
-	for (u = 0, i = 0; u <= max; i = start[u], u++)
-		sort_values(o + i, start[u] - i);
 	free(start);
-	return o;
 }
 
 /* The squared difference function delta^2(c, k) of Krippendorff (2011, section D). */
@@ -144,16 +153,17 @@ static double delta2(const struct metric *m, size_t c, size_t k)
  * data with many distinct values, the observed disagreement is summed unit by unit:
  * sum_ck o_ck delta_ck = sum_u 1/(m_u - 1) sum_{i != j in u} delta(v_i, v_j). Values within
  * a unit are grouped, so a unit costs the square of its distinct values, not of its coders.
+ * The usual unit of two coders is one table look-up.
  */
 int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_values,
                 const double *numeric, enum stats_metric kind, struct stats_alpha *out)
 {
-	struct obs *o = NULL;
+	const size_t *gu, *gv;
+	size_t *own = NULL, *scratch = NULL, *vals = NULL;
 	double *n_v = NULL, *cum = NULL, *cnt = NULL, *dt = NULL;
-	size_t *vals = NULL;
 	struct metric m;
 	double n = 0, d_o = 0, d_e = 0;
-	size_t i, j, c, k;
+	size_t i, j, c, k, widest = 0;
 	int rc = -1;
 
 	if (n_values == 0 || n_values > STATS_MAX_VALUES || kind >= STATS_METRIC__MAX)
@@ -168,7 +178,7 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 			if (numeric[c] < 0)
 				return -1;
 
-	o = group_by_unit(unit, value, n_obs);
+	group_by_unit(unit, value, n_obs, &gu, &gv, &own);
 	n_v = xcalloc(n_values, sizeof(double));
 	cum = xcalloc(n_values, sizeof(double));
 	cnt = xcalloc(n_values, sizeof(double));
@@ -176,13 +186,15 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 
 	/* Pass 1: n_c, the pairable values of each kind (units with m_u >= 2). */
 	for (i = 0; i < n_obs; i = j) {
-		for (j = i; j < n_obs && o[j].unit == o[i].unit; j++)
+		for (j = i + 1; j < n_obs && gu[j] == gu[i]; j++)
 			;
 		if (j - i < 2)
 			continue;
 		for (k = i; k < j; k++)
-			n_v[o[k].value] += 1;
+			n_v[gv[k]] += 1;
 		n += (double)(j - i);
+		if (j - i > widest)
+			widest = j - i;
 	}
 	out->n_pairable = n;
 	if (n < 2)
@@ -200,26 +212,33 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 			for (k = 0; k < n_values; k++)
 				dt[c * n_values + k] = delta2(&m, c, k);
 	}
+	if (widest > 2)
+		scratch = xmalloc(widest * sizeof(size_t));
 
 	/* Pass 2: observed disagreement, unit by unit. */
 	for (i = 0; i < n_obs; i = j) {
 		size_t nd = 0, a, b;
 		double s = 0;
 
-		for (j = i; j < n_obs && o[j].unit == o[i].unit; j++)
+		for (j = i + 1; j < n_obs && gu[j] == gu[i]; j++)
 			;
 		if (j - i < 2)
 			continue;
 		if (j - i == 2) {
-			/* Two coders, the usual case: one pair, counted both ways, over m - 1 = 1. */
-			d_o += 2 * (dt ? dt[o[i].value * n_values + o[i + 1].value]
-			               : delta2(&m, o[i].value, o[i + 1].value));
+			/* Two coders, the usual case: one pair, counted both ways, over m - 1 = 1.
+			 * delta^2 is symmetric, so their order does not matter. */
+			a = gv[i] < gv[i + 1] ? gv[i] : gv[i + 1];
+			b = gv[i] < gv[i + 1] ? gv[i + 1] : gv[i];
+			d_o += 2 * (dt ? dt[a * n_values + b] : delta2(&m, a, b));
 			continue;
 		}
 		/* Sorted by value within the unit, so equal values are adjacent. */
-		for (k = i; k < j; k++) {
-			if (!nd || vals[nd - 1] != o[k].value) {
-				vals[nd] = o[k].value;
+		for (k = i; k < j; k++)
+			scratch[k - i] = gv[k];
+		sort_values(scratch, j - i);
+		for (k = 0; k < j - i; k++) {
+			if (!nd || vals[nd - 1] != scratch[k]) {
+				vals[nd] = scratch[k];
 				cnt[nd++] = 0;
 			}
 			cnt[nd - 1] += 1;
@@ -243,11 +262,12 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 	out->alpha = d_e > 0 ? 1 - (n - 1) * d_o / d_e : NAN;
 	rc = 0;
 out:
+	free(scratch);
 	free(dt);
 	free(vals);
 	free(cnt);
 	free(cum);
 	free(n_v);
-	free(o);
+	free(own);
 	return rc;
 }

@@ -4,8 +4,6 @@
 
 #include <stddef.h>
 
-#include "util/buf.h"
-
 /*
  * Accepted: fields separated by commas, records ended by CRLF or LF (the last one may be
  * unterminated), fields optionally in double quotes with "" for a quote and with commas and
@@ -16,12 +14,12 @@
  */
 
 struct csv_field {
-	const char *s; /* NUL-terminated, unescaped; valid until the next csv_next() */
+	const char *s; /* NUL-terminated, unescaped; valid while the text being parsed is */
 	size_t len;
 };
 
 struct csv_reader {
-	const char *data;
+	char *data; /* the text being parsed: the caller's (in place) or the reader's copy */
 	size_t len, pos;
 	size_t line;       /* physical line of pos, from 1 */
 	size_t max_fields; /* per record */
@@ -37,14 +35,26 @@ struct csv_reader {
 	size_t err_line;
 	size_t err_column; /* 1-based field number */
 
-	struct kv_buf text; /* the record's unescaped fields, each NUL-terminated */
-	size_t *offs;       /* where each field starts in text */
+	char *copy; /* what csv_reader_init allocated, or NULL */
 	size_t cap_fields;
 };
 
-/* Prepares a reader over data[0..len), which must outlive it. Caps must be at least 1. */
+/*
+ * Prepares a reader over a copy of data[0..len), which need not outlive it. Caps must be at
+ * least 1. Fields stay valid until csv_reader_release().
+ */
 void csv_reader_init(struct csv_reader *r, const char *data, size_t len, size_t max_fields,
                      size_t max_field);
+
+/*
+ * The same without the copy: the reader parses data[0..len) in place, ending each field
+ * with a NUL over its separator and unescaping quoted fields where they stand, so data must
+ * have len + 1 writable bytes (data[len] becomes NUL) and its text is no longer the input
+ * afterwards. Fields point into data and stay valid as long as it does: a caller can keep
+ * them without copying.
+ */
+void csv_reader_init_inplace(struct csv_reader *r, char *data, size_t len, size_t max_fields,
+                             size_t max_field);
 
 /*
  * Reads the next record into r->fields[0..r->n_fields). Returns 1 for a record, 0 at the

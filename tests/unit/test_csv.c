@@ -162,3 +162,58 @@ TEST(test_csv_utf8_validator_rejects_overlongs_and_surrogates)
 	CHECK(!csv_utf8_valid("\xE2\x82", 2)); /* truncated */
 	CHECK(!csv_utf8_valid("\xFF", 1));
 }
+
+TEST(test_csv_inplace_fields_point_into_the_buffer_and_stay_valid)
+{
+	char text[] = "id,note\nA1,\"say \"\"hi\"\"\"\r\nB2,plain";
+	size_t len = sizeof(text) - 1;
+	const char *first, *quoted;
+	struct csv_reader r;
+
+	/* text[len] is the array's NUL: the reader may use it as its sentinel. */
+	csv_reader_init_inplace(&r, text, len, 16, 64);
+	CHECK_INT(csv_next(&r), 1);
+	CHECK_INT(csv_next(&r), 1);
+	first = r.fields[0].s;
+	quoted = r.fields[1].s;
+	CHECK(first >= text && first < text + len);
+	CHECK(quoted >= text && quoted < text + len);
+	CHECK_STR(quoted, "say \"hi\"");
+	CHECK_INT(r.fields[1].len, 8);
+	CHECK_INT(csv_next(&r), 1);
+	CHECK_STR(r.fields[1].s, "plain");
+	CHECK_INT(csv_next(&r), 0);
+	/* Earlier records' fields are still there after later ones were read. */
+	CHECK_STR(first, "A1");
+	CHECK_STR(quoted, "say \"hi\"");
+	csv_reader_release(&r);
+}
+
+TEST(test_csv_copying_reader_leaves_the_input_alone)
+{
+	static const char in[] = "a,\"b\"\"c\"\n";
+	struct csv_reader r;
+
+	csv_reader_init(&r, in, sizeof(in) - 1, 16, 64);
+	CHECK_INT(csv_next(&r), 1);
+	CHECK_STR(r.fields[1].s, "b\"c");
+	CHECK(r.fields[0].s < in || r.fields[0].s >= in + sizeof(in));
+	CHECK_INT(memcmp(in, "a,\"b\"\"c\"\n", sizeof(in)), 0);
+	csv_reader_release(&r);
+}
+
+TEST(test_csv_long_fields_and_high_bytes_take_the_slow_path_correctly)
+{
+	struct csv_reader r;
+
+	/* A multi-byte character mid-field, then a bad sequence in a later field. */
+	CHECK_INT(read_all(&r, "k\xC3\xB8rt,ok\nx,\xC3\n", 16, 64), -1);
+	CHECK_STR(r.err, "invalid UTF-8");
+	CHECK_INT(r.err_line, 2);
+	CHECK_INT(r.err_column, 2);
+	csv_reader_release(&r);
+	CHECK_INT(read_all(&r, "abcde\n", 4, 4), -1);
+	CHECK_STR(r.err, "field longer than 4 bytes");
+	CHECK_INT(r.err_column, 1);
+	csv_reader_release(&r);
+}
