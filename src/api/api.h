@@ -26,7 +26,12 @@ struct api_ctx {
 	const char *data_dir; /* for encrypted documents and recordings */
 	unsigned char audit_key[AUDIT_KEY_LEN];
 	struct session_limits limits;
-	int secure_cookies; /* set the Secure flag (served over TLS or behind a TLS proxy) */
+	int secure_cookies;
+	    /* set the Secure flag (served over TLS or behind a TLS proxy) */ /* Recordings: the largest accepted upload, how long an unfinished one is kept, and this
+	 * process's identity (for upload leases and job ownership across restarts). */
+	long long max_recording_bytes;
+	long long upload_expiry_secs;
+	char boot_id[TOKEN_TEXT_MAX];
 	/* Login throttling: `limit` failures within `window` seconds lock for `lock` seconds. */
 	long long throttle_window, throttle_lock;
 	int throttle_limit;
@@ -128,6 +133,20 @@ size_t api_body_limit(enum api_method method, const char *path);
 /* Parses "GET" etc.; returns -1 for a method kvalab does not serve. */
 int api_method_parse(const char *s);
 const char *api_method_name(enum api_method m);
+
+/* Background jobs (jobs.c): runs one due job, if any (1 when it ran one). */
+int api_jobs_run_one(struct api_ctx *ctx);
+/* Puts jobs left running by an earlier process back in the queue. */
+void api_jobs_recover(struct api_ctx *ctx);
+/* Destroys a recording: its key first, then its file; audited. 0 or -1. */
+int api_shred_recording(struct api_ctx *ctx, struct db *db, long long id, const char *reason);
+
+/* Applies the retention rules (retention.c): destroys every recording that is due, or only
+ * lists them when dry_run. each (may be NULL) hears of each one. Returns how many were due. */
+int api_retention_run(struct api_ctx *ctx, struct db *db, int dry_run,
+                      void (*each)(void *cb, long long recording, long long submission,
+                                   const char *rule),
+                      void *cb);
 
 /* Prints every route as "METHOD PATH" lines (for the documentation test). */
 void api_routes_print(void);

@@ -156,4 +156,31 @@ enum kv_err api_submissions_submit(struct api_req *req, struct api_resp *resp);
 enum kv_err api_submissions_counts(struct api_req *req, struct api_resp *resp);
 enum kv_err api_instruments_list(struct api_req *req, struct api_resp *resp);
 
+/* Recordings: files, keys and access (vault_access.c). */
+int api_recording_path(const struct api_ctx *ctx, long long id, char *out, size_t cap);
+/* A fresh data key for recording id, and its wrapped form to store. 0 or -1. */
+int api_recording_new_key(const struct api_ctx *ctx, long long id, uint8_t key[32],
+                          struct kv_buf *wrapped);
+int api_recording_rewrap(const struct api_ctx *ctx, long long old_id, long long new_id,
+                         const uint8_t key[32], struct kv_buf *wrapped);
+/* The unwrapped data key; KV_ENOTFOUND once shredded. */
+enum kv_err api_recording_key(const struct api_ctx *ctx, struct db *db, long long id,
+                              uint8_t key[32]);
+/* Whether this user may see the submission (and so its recording). */
+int api_may_see_submission(struct api_req *req, long long submission_id);
+int api_rater_assigned(struct api_req *req, long long submission_id);
+
+/* Uploads: tus 1.0.0 (uploads.c). */
+extern const struct api_stream_ops api_upload_create_ops;
+extern const struct api_stream_ops api_upload_patch_ops;
+enum kv_err api_uploads_head(struct api_req *req, struct api_resp *resp);
+enum kv_err api_uploads_delete(struct api_req *req, struct api_resp *resp);
+enum kv_err api_uploads_options(struct api_req *req, struct api_resp *resp);
+
+/* Playback (recordings.c). */
+json_t *api_recording_status(struct db *db, long long id);
+enum kv_err api_recordings_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_recordings_viewing(struct api_req *req, struct api_resp *resp);
+enum kv_err api_recordings_media(struct api_req *req, struct api_resp *resp);
+
 #endif

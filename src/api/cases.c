@@ -215,5 +215,10 @@ enum kv_err api_cases_consent_withdraw(struct api_req *req, struct api_resp *res
 	json_decref(subs);
 	if (!rc)
 		rc = api_audit(req, "consent.withdraw", "patient_case", req->id, "success", NULL);
-	return answer(req, resp, rc, req->id, 200);
+	rc = answer(req, resp, rc, req->id, 200);
+	/* The rule for withdrawn consent is "at once": destroy the recordings now, not at the
+	 * next retention run. */
+	if (rc == KV_OK)
+		api_retention_run(req->ctx, req->db, 0, NULL, NULL);
+	return rc;
 }

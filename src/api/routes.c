@@ -11,6 +11,8 @@
 #define SUPERVISOR ROLE_BIT(ROLE_SUPERVISOR)
 #define THERAPIST ROLE_BIT(ROLE_THERAPIST)
 #define INST_ADMIN ROLE_BIT(ROLE_INSTITUTION_ADMIN)
+#define RATER ROLE_BIT(ROLE_RATER)
+#define WATCHERS (ADMIN | SUPERVISOR | THERAPIST | RATER)
 #define DOCUMENT_BODY (20u * 1024 * 1024)
 #define TEXT_BODY (64 * 1024)
 
@@ -209,6 +211,11 @@ static const struct api_field submission_patch_body[] = {
     FIELDS_END,
 };
 
+static const struct api_field media_query[] = {
+    {"viewing", F_STRING, 0, 0, 100, NULL},
+    FIELDS_END,
+};
+
 static const struct api_field submissions_query[] = {
     {"state", F_ENUM, 0, 0, 0, state_choices},
     {"institution_id", F_INT, 0, 1, 9007199254740991LL, NULL},
@@ -314,6 +321,18 @@ const struct api_route api_routes[] = {
      api_submissions_delete, NULL},
     {M_POST, "/api/submissions/{id}/submit", THERAPIST, 0, SMALL_BODY, no_fields, no_fields,
      api_submissions_submit, NULL},
+
+    {M_OPTIONS, "/api/uploads", 0, R_PUBLIC, 0, NULL, no_fields, api_uploads_options, NULL},
+    {M_POST, "/api/uploads", THERAPIST, 0, 0, NULL, no_fields, NULL, &api_upload_create_ops},
+    {M_GET, "/api/uploads/{id}", THERAPIST, 0, 0, NULL, no_fields, api_uploads_head, NULL},
+    {M_PATCH, "/api/uploads/{id}", THERAPIST, 0, 0, NULL, no_fields, NULL, &api_upload_patch_ops},
+    {M_DELETE, "/api/uploads/{id}", THERAPIST, 0, SMALL_BODY, no_fields, no_fields,
+     api_uploads_delete, NULL},
+    {M_GET, "/api/recordings/{id}", WATCHERS, 0, 0, NULL, no_fields, api_recordings_get, NULL},
+    {M_POST, "/api/recordings/{id}/viewings", WATCHERS, 0, SMALL_BODY, no_fields, no_fields,
+     api_recordings_viewing, NULL},
+    {M_GET, "/api/recordings/{id}/media", WATCHERS, 0, 0, NULL, media_query, api_recordings_media,
+     NULL},
 
     {M_GET, "/api/instruments", ROLE_ANY, 0, 0, NULL, no_fields, api_instruments_list, NULL},
 };

@@ -9,6 +9,7 @@
 #include "db/agreements.h"
 #include "db/cases.h"
 #include "db/rows.h"
+#include "db/recordings.h"
 #include "db/submissions.h"
 #include "util/banned.h"
 
@@ -59,10 +60,14 @@ static json_t *visible_submission(struct api_req *req, struct api_resp *resp, lo
 		json_decref(s);
 		s = NULL;
 	}
-	if (!s)
+	if (!s) {
 		api_error(resp, KV_ENOTFOUND, "not_found", "no such submission");
-	else
+	} else {
+		long long rec = db_recording_of(req->db, id, "original");
 		decorate(s, req->now);
+		json_object_set_new(s, "recording",
+		                    rec ? api_recording_status(req->db, rec) : json_null());
+	}
 	return s;
 }
 

@@ -71,8 +71,10 @@ int cmd_check(int argc, char **argv)
 	} else {
 		printf("ok: schema version %d is current\n", have);
 	}
-	vault_key_derive(key, "audit", akey);
-	if (db_audit_verify(db, akey, &rows, err, sizeof(err))) {
+	if (datadir_audit_key(db, key, akey)) {
+		printf("FAIL: the audit key cannot be unwrapped with this master key\n");
+		failed = 1;
+	} else if (db_audit_verify(db, akey, &rows, err, sizeof(err))) {
 		printf("FAIL: %s\n", err);
 		failed = 1;
 	} else {

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "core/token.h"
 #include "cli/datadir.h"
 #include "http/server.h"
 #include "util/parse.h"
@@ -30,9 +31,22 @@ static void usage(FILE *out)
 }
 
 struct maintenance {
+	struct api_ctx *ctx;
 	struct db_pool *pool;
 	volatile sig_atomic_t stop;
 };
+
+/* Runs background jobs (media checks, conversions) one after another. */
+static void *jobs_loop(void *arg)
+{
+	struct maintenance *m = arg;
+
+	api_jobs_recover(m->ctx);
+	while (!m->stop)
+		if (!api_jobs_run_one(m->ctx))
+			usleep(250000);
+	return NULL;
+}
 
 /* Removes expired sessions and stale throttle rows once a minute. */
 static void *maintenance_loop(void *arg)
@@ -58,6 +72,7 @@ static void *maintenance_loop(void *arg)
 			db_step(st);
 			db_finalize(st);
 		}
+		api_retention_run(m->ctx, db, 0, NULL, NULL);
 		st = db_prepare(db, "DELETE FROM login_locks WHERE until < ?");
 		if (st) {
 			db_bind_int(st, 1, now);
@@ -67,6 +82,15 @@ static void *maintenance_loop(void *arg)
 		db_pool_release(m->pool, db);
 	}
 	return NULL;
+}
+
+static int join_within(pthread_t t, int seconds)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += seconds;
+	return pthread_timedjoin_np(t, NULL, &until) == 0;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -85,7 +109,7 @@ int cmd_serve(int argc, char **argv)
 	struct vault_key *key = NULL;
 	struct db *db = NULL;
 	struct http_server *srv = NULL;
-	pthread_t maint_thread;
+	pthread_t maint_thread, jobs_thread;
 	sigset_t sigs;
 	char err[512], host[128];
 	int c, sig = 0, started = 0;
@@ -120,6 +144,7 @@ int cmd_serve(int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
+	memset(&ctx, 0, sizeof(ctx));
 	if (datadir_paths(dir, &d) || datadir_config(&d, &cfg, err, sizeof(err))) {
 		cli_error("serve", "%s", datadir_paths(dir, &d) ? "folder name too long" : err);
 		return CLI_USAGE;
@@ -128,19 +153,28 @@ int cmd_serve(int argc, char **argv)
 		cli_error("serve", "%s", err);
 		return CLI_FAIL;
 	}
+	if (datadir_audit_key(db, key, ctx.audit_key)) {
+		cli_error("serve",
+		          "the audit key cannot be unwrapped: is this the right master key?");
+		db_close(db);
+		vault_key_free(key);
+		return CLI_FAIL;
+	}
 	db_close(db);
 
-	memset(&ctx, 0, sizeof(ctx));
 	ctx.pool = db_pool_new(d.db_path, 16);
 	ctx.key = key;
 	ctx.data_dir = d.dir;
-	vault_key_derive(key, "audit", ctx.audit_key);
 	ctx.limits.idle_secs = cfg.idle_minutes * 60LL;
 	ctx.limits.absolute_secs = cfg.absolute_hours * 3600LL;
 	ctx.secure_cookies = cfg.secure_cookies;
 	ctx.throttle_limit = cfg.login_max_failures;
 	ctx.throttle_window = cfg.login_window_minutes * 60LL;
 	ctx.throttle_lock = cfg.login_lock_minutes * 60LL;
+	ctx.max_recording_bytes = (long long)cfg.max_recording_mib << 20;
+	ctx.upload_expiry_secs = cfg.upload_expiry_days * 86400LL;
+	/* Leases and running jobs of an earlier process are recognised by this id. */
+	token_generate("b", ctx.boot_id);
 
 	hc.listen = listen ? listen : cfg.listen;
 	hc.web_dir = web ? web : (cfg.web[0] ? cfg.web : NULL);
@@ -170,7 +204,9 @@ int cmd_serve(int argc, char **argv)
 	printf("kvalab: listening on http://%s:%u\n", host, http_port(srv));
 	fflush(stdout);
 	maint.pool = ctx.pool;
+	maint.ctx = &ctx;
 	pthread_create(&maint_thread, NULL, maintenance_loop, &maint);
+	pthread_create(&jobs_thread, NULL, jobs_loop, &maint);
 
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "kvalab: %s received, finishing requests in flight\n",
@@ -178,6 +214,14 @@ int cmd_serve(int argc, char **argv)
 	http_stop(srv, DRAIN_SECONDS);
 	maint.stop = 1;
 	pthread_join(maint_thread, NULL);
+	/* A conversion may run for a long time; it is resumed after a restart, so the process
+	 * does not wait for it beyond a few seconds. */
+	if (!join_within(jobs_thread, 5)) {
+		fprintf(stderr,
+		        "kvalab: a background job was interrupted; it runs again at start\n");
+		vault_key_free(key);
+		return CLI_OK;
+	}
 	fprintf(stderr, "kvalab: stopped\n");
 out:
 	db_pool_free(ctx.pool);

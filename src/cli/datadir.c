@@ -83,6 +83,13 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 			return set_int(st, "idle_minutes", value, 1, 24 * 60, &c->idle_minutes);
 		if (!strcmp(name, "absolute_hours"))
 			return set_int(st, "absolute_hours", value, 1, 24 * 7, &c->absolute_hours);
+	} else if (!strcmp(section, "recordings")) {
+		if (!strcmp(name, "max_size_mib"))
+			return set_int(st, "max_size_mib", value, 1, 1024 * 1024,
+			               &c->max_recording_mib);
+		if (!strcmp(name, "upload_expiry_days"))
+			return set_int(st, "upload_expiry_days", value, 1, 365,
+			               &c->upload_expiry_days);
 	} else if (!strcmp(section, "login")) {
 		if (!strcmp(name, "max_failures"))
 			return set_int(st, "max_failures", value, 3, 100, &c->login_max_failures);
@@ -111,6 +118,8 @@ int datadir_config(const struct datadir *d, struct kv_config *cfg, char *err, si
 	cfg->login_max_failures = 5;
 	cfg->login_window_minutes = 15;
 	cfg->login_lock_minutes = 15;
+	cfg->max_recording_mib = 8192;
+	cfg->upload_expiry_days = 7;
 	f = fopen(d->ini_path, "r");
 	if (!f)
 		return 0;
@@ -147,6 +156,55 @@ fail:
 	return -1;
 }
 
+int datadir_audit_key(struct db *db, const struct vault_key *key, unsigned char out[AUDIT_KEY_LEN])
+{
+	struct kv_buf wrapped = KV_BUF_INIT(4096), plain = KV_BUF_INIT(64);
+	struct db_stmt *st;
+	int rc = -1, own;
+
+	st = db_prepare(db, "SELECT wrapped FROM keyring WHERE name = 'audit'");
+	if (st && db_step(st) == DB_ROW) {
+		size_t len;
+		const void *p = db_col_blob(st, 0, &len);
+		kv_buf_add(&wrapped, p, len);
+	}
+	db_finalize(st);
+	if (wrapped.len) {
+		if (vault_unseal(key, "keyring", "keyring:audit", wrapped.data, wrapped.len,
+		                 &plain) == 0 &&
+		    plain.len == AUDIT_KEY_LEN) {
+			memcpy(out, plain.data, AUDIT_KEY_LEN);
+			rc = 0;
+		}
+		goto out;
+	}
+	/* First use: the key the chain has used so far, kept from now on. */
+	vault_key_derive(key, "audit", out);
+	if (vault_seal(key, "keyring", "keyring:audit", out, AUDIT_KEY_LEN, &wrapped))
+		goto out;
+	own = !db_in_transaction(db);
+	if (own && db_begin(db) != KV_OK)
+		goto out;
+	st = db_prepare(db, "INSERT INTO keyring (name, wrapped) VALUES ('audit', ?)");
+	if (st) {
+		db_bind_blob(st, 1, wrapped.data, wrapped.len);
+		rc = db_step(st) == DB_DONE ? 0 : -1;
+	}
+	db_finalize(st);
+	if (own) {
+		if (!rc && db_commit(db) != KV_OK)
+			rc = -1;
+		if (rc)
+			db_rollback(db);
+	}
+out:
+	if (plain.data)
+		sodium_memzero(plain.data, plain.len);
+	kv_buf_release(&plain);
+	kv_buf_release(&wrapped);
+	return rc;
+}
+
 int datadir_audit(struct db *db, const struct vault_key *key, const char *action,
                   const char *object_type, long long object_id, const char *detail)
 {
@@ -169,7 +227,8 @@ int datadir_audit(struct db *db, const struct vault_key *key, const char *action
 	}
 	ev.outcome = "success";
 	ev.detail = detail;
-	vault_key_derive(key, "audit", akey);
+	if (datadir_audit_key(db, key, akey))
+		return -1;
 	if (own && db_begin(db) != KV_OK)
 		return -1;
 	rc = db_audit_append(db, akey, &ev);

@@ -27,6 +27,8 @@ struct kv_config {
 	int login_max_failures;
 	int login_window_minutes;
 	int login_lock_minutes;
+	int max_recording_mib;
+	int upload_expiry_days;
 };
 
 /* Fills the paths for dir. Returns 0 or -1 when the names would not fit. */
@@ -38,6 +40,9 @@ int datadir_config(const struct datadir *d, struct kv_config *cfg, char *err, si
  * message. The caller closes both. */
 int datadir_open(const struct datadir *d, int migrate, struct db **db, struct vault_key **key,
                  char *err, size_t errlen);
+/* The audit chain's key: kept in the keyring, wrapped by the master key, so rotating the master
+ * key does not change it. A data folder from before the keyring gets it stored on first use. */
+int datadir_audit_key(struct db *db, const struct vault_key *key, unsigned char out[AUDIT_KEY_LEN]);
 /* Appends an audit event for a command-line action (actor: the operator at the console). */
 int datadir_audit(struct db *db, const struct vault_key *key, const char *action,
                   const char *object_type, long long object_id, const char *detail);

@@ -233,5 +233,77 @@ const char *const db_sqlite_migrations[] = {
     "  to_state TEXT NOT NULL,"
     "  note TEXT);"
     "CREATE INDEX submission_events_submission ON submission_events(submission_id);",
+
+    /* 3: the recording vault: encrypted recordings and their playable copies, background jobs
+     * (verification, transcoding), viewings for audited playback, and the keyring. */
+    "CREATE TABLE recordings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('original','playable')),"
+    "  state TEXT NOT NULL CHECK (state IN ('uploading','verifying','transcoding','ready',"
+    "    'refused','failed','shredded')),"
+    "  size INTEGER NOT NULL,"
+    "  received INTEGER NOT NULL DEFAULT 0,"
+    "  content_type TEXT,"
+    "  wrapped_key BLOB,"
+    "  sha256 TEXT,"
+    "  duration REAL,"
+    "  container TEXT,"
+    "  video_codec TEXT,"
+    "  audio_codec TEXT,"
+    "  width INTEGER,"
+    "  height INTEGER,"
+    "  browser_playable INTEGER NOT NULL DEFAULT 0,"
+    "  error TEXT,"
+    "  created_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  expires_at INTEGER,"
+    "  completed_at INTEGER,"
+    "  lease_owner TEXT,"
+    "  lease_until INTEGER,"
+    "  shredded_at INTEGER,"
+    "  shred_reason TEXT);"
+    "CREATE INDEX recordings_submission ON recordings(submission_id, kind);"
+
+    "CREATE TABLE jobs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('verify','transcode')),"
+    "  recording_id INTEGER NOT NULL REFERENCES recordings(id),"
+    "  state TEXT NOT NULL CHECK (state IN ('queued','running','done','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  max_attempts INTEGER NOT NULL DEFAULT 3,"
+    "  progress REAL NOT NULL DEFAULT 0,"
+    "  error TEXT,"
+    "  run_after INTEGER NOT NULL,"
+    "  owner TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX jobs_queue ON jobs(state, run_after);"
+
+    /* Raters assigned to a submission (a reassignment ends the old row, keeping the trail). */
+    "CREATE TABLE assignments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+    "  rater_id INTEGER NOT NULL REFERENCES users(id),"
+    "  assigned_by INTEGER REFERENCES users(id),"
+    "  assigned_at INTEGER NOT NULL,"
+    "  due_date TEXT,"
+    "  ended_at INTEGER);"
+    "CREATE INDEX assignments_rater ON assignments(rater_id, ended_at);"
+    "CREATE INDEX assignments_submission ON assignments(submission_id, ended_at);"
+
+    "CREATE TABLE viewings ("
+    "  token_hash BLOB PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  recording_id INTEGER NOT NULL REFERENCES recordings(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL);"
+
+    /* Long-lived keys (e.g. the audit chain's) wrapped by the master key, so rotating the
+     * master key rewraps them instead of changing them. */
+    "CREATE TABLE keyring ("
+    "  name TEXT PRIMARY KEY,"
+    "  wrapped BLOB NOT NULL);",
     NULL,
 };

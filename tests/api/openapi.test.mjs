@@ -15,7 +15,7 @@ function documentedRoutes(yaml) {
     if (!inPaths) continue;
     const p = line.match(/^  (\/\S+):\s*$/);
     if (p) { path = p[1]; continue; }
-    const m = line.match(/^    (get|post|put|patch|delete):\s*$/);
+    const m = line.match(/^    (get|post|put|patch|delete|options):\s*$/);
     if (m && path) routes.add(`${m[1].toUpperCase()} ${path}`);
   }
   return routes;

@@ -271,3 +271,38 @@ TEST(test_master_key_with_loose_permissions_is_refused)
 	CHECK(vault_masterkey_load(path, err, sizeof(err)) == NULL);
 	CHECK(strstr(err, "0600") != NULL);
 }
+
+TEST(test_migrations_create_every_table_the_code_uses)
+{
+	static const char *const tables[] = {"users",
+	                                     "sessions",
+	                                     "api_tokens",
+	                                     "audit_log",
+	                                     "institutions",
+	                                     "programmes",
+	                                     "memberships",
+	                                     "agreements",
+	                                     "documents",
+	                                     "patient_cases",
+	                                     "consents",
+	                                     "submissions",
+	                                     "submission_events",
+	                                     "instruments",
+	                                     "recordings",
+	                                     "jobs",
+	                                     "viewings",
+	                                     "keyring", "assignments"};
+	struct db *db = fresh_db("tables");
+	char sql[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		struct db_stmt *st;
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);
+		st = db_prepare(db, sql);
+		if (!st)
+			unit_fail(__FILE__, __LINE__, "table %s is missing", tables[i]);
+		db_finalize(st);
+	}
+	db_close(db);
+}
