@@ -1426,27 +1426,42 @@ static int run_rci(struct ctx *c, const struct stats_rci_norms *norms)
 
 /* ---- therapist-effects ---- */
 
-static int run_effects(struct ctx *c, const char *group_col, const char *outcome_col)
+/*
+ * Therapist effects (DOMAIN.md section 4): outcome_ij = b0 [+ b1 covariate_ij] + u_j + e_ij
+ * for client i of therapist j, fitted by REML (stats_reml_fit) on unbalanced caseloads.
+ * Prints n, n_groups, the intercept and its SE, the variance components and
+ * icc = var_between / (var_between + var_within). With a covariate (typically the baseline
+ * score) it also prints "coefficients": [{"name", "estimate", "se"}] for the intercept,
+ * named "(intercept)", and the covariate; intercept and se_intercept then mean the
+ * intercept of that model, the expected outcome at a covariate of 0.
+ */
+static int run_effects(struct ctx *c, const char *group_col, const char *outcome_col,
+                       const char *cov_col)
 {
-	const char *names[2] = {group_col, outcome_col};
+	const char *names[3] = {group_col, outcome_col, cov_col};
 	struct intern group = {0};
-	size_t *g = NULL, cap = 0, cap2, n = 0;
-	double *y = NULL;
+	size_t *g = NULL, cap = 0, cap2, n = 0, i;
+	double *y = NULL, *x = NULL;
 	struct stats_reml r;
-	json_t *root;
-	int col[2], rc = 0, done;
+	json_t *root, *arr, *o;
+	int col[3], rc = 0, done;
 
-	if ((rc = require_columns(c, names, col, 2)))
+	if ((rc = require_columns(c, names, col, cov_col ? 3 : 2)))
 		return rc;
 	for (;;) {
-		double v;
+		double v, cv = 0;
 
 		if ((rc = next_row(c, &done)) || done)
 			break;
-		if ((rc = number(c, col[1], &v)))
+		if ((rc = number(c, col[1], &v)) || (cov_col && (rc = number(c, col[2], &cv))))
 			break;
 		cap2 = cap;
 		g = grow(g, &cap2, n + 1, sizeof(size_t));
+		if (cov_col) {
+			cap2 = cap;
+			x = grow(x, &cap2, n + 1, sizeof(double));
+			x[n] = cv;
+		}
 		y = grow(y, &cap, n + 1, sizeof(double));
 		g[n] = intern(&group, field(c, col[0]), line(c));
 		y[n] = v;
@@ -1454,10 +1469,27 @@ static int run_effects(struct ctx *c, const char *group_col, const char *outcome
 	}
 	if (rc)
 		goto out;
-	if (stats_reml_oneway(y, g, n, group.n, &r)) {
-		rc = fail(c, 0,
-		          "need 2 or more %ss, one with 2 or more rows, and variation in \"%s\"",
-		          group_col, outcome_col);
+	if (cov_col) {
+		for (i = 1; i < n && x[i] == x[0]; i++)
+			;
+		if (i == n) {
+			rc = fail(c, 0,
+			          "column \"%s\" does not vary, so its effect cannot be estimated",
+			          cov_col);
+			goto out;
+		}
+	}
+	if (stats_reml_fit(y, x, cov_col ? 1 : 0, g, n, group.n, &r)) {
+		if (cov_col)
+			rc = fail(c, 0,
+			          "need 2 or more %ss, one with 2 or more rows, and variation in "
+			          "\"%s\" within %ss that \"%s\" does not explain",
+			          group_col, outcome_col, group_col, cov_col);
+		else
+			rc = fail(c, 0,
+			          "need 2 or more %ss, one with 2 or more rows, and variation in "
+			          "\"%s\"",
+			          group_col, outcome_col);
 		goto out;
 	}
 	root = json_object();
@@ -1465,12 +1497,24 @@ static int run_effects(struct ctx *c, const char *group_col, const char *outcome
 	json_object_set_new(root, "n_groups", json_integer((json_int_t)r.n_groups));
 	json_object_set_new(root, "intercept", jnum(r.intercept));
 	json_object_set_new(root, "se_intercept", jnum(r.se_intercept));
+	if (cov_col) {
+		arr = json_array();
+		for (i = 0; i < r.n_coef; i++) {
+			o = json_object();
+			json_object_set_new(o, "name", json_string(i ? cov_col : "(intercept)"));
+			json_object_set_new(o, "estimate", jnum(r.coef[i]));
+			json_object_set_new(o, "se", jnum(r.se_coef[i]));
+			json_array_append_new(arr, o);
+		}
+		json_object_set_new(root, "coefficients", arr);
+	}
 	json_object_set_new(root, "var_between", jnum(r.var_between));
 	json_object_set_new(root, "var_within", jnum(r.var_within));
 	json_object_set_new(root, "icc", jnum(r.icc));
 	json_object_set_new(root, "method", json_string("REML"));
 	rc = print_json(root);
 out:
+	free(x);
 	free(y);
 	free(g);
 	intern_release(&group);
@@ -1501,7 +1545,13 @@ static const char usage_text[] =
     "                                  columns client,pre,post: Jacobson-Truax reliable\n"
     "                                  change; recovery uses cut-off c, else a, else b\n"
     "  therapist-effects FILE [--group therapist] [--outcome change]\n"
-    "                                  one-way random-effects model by REML\n"
+    "           [--covariate COLUMN]\n"
+    "                                  random-intercept model by REML for therapist\n"
+    "                                  effects: outcome = b0 [+ b1 covariate] + u + e,\n"
+    "                                  icc = var_between / (var_between + var_within);\n"
+    "                                  caseloads may be unbalanced. With --covariate\n"
+    "                                  (e.g. a baseline score), also \"coefficients\":\n"
+    "                                  GLS estimates and SEs of the intercept and slope\n"
     "\n"
     "Exit status: 0 success, 2 bad arguments or bad input (the message names the line).\n";
 
@@ -1558,6 +1608,7 @@ int cmd_stats(int argc, char **argv)
 	} else if (!strcmp(sub, "therapist-effects")) {
 		opts[n_opts++] = (struct opt){"group", 1, NULL};
 		opts[n_opts++] = (struct opt){"outcome", 1, NULL};
+		opts[n_opts++] = (struct opt){"covariate", 1, NULL};
 	} else if (strcmp(sub, "icc") != 0 && strcmp(sub, "fleiss") != 0) {
 		fprintf(stderr, "kvalab stats: unknown statistic \"%s\"\n\n%s", sub, usage_text);
 		return CLI_USAGE;
@@ -1614,7 +1665,7 @@ int cmd_stats(int argc, char **argv)
 		const char *gcol = opts[0].value ? opts[0].value : "therapist";
 		const char *ocol = opts[1].value ? opts[1].value : "change";
 		if (!(rc = open_input(&c)))
-			rc = run_effects(&c, gcol, ocol);
+			rc = run_effects(&c, gcol, ocol, opts[2].value);
 	}
 	ctx_release(&c);
 	return rc;

@@ -197,29 +197,54 @@ struct stats_rci_client {
 void stats_rci_client(const struct stats_rci_norms *norms, const struct stats_rci_params *par,
                       double pre, double post, struct stats_rci_client *out);
 
-/* ---- Therapist effects: one-way random-effects model by REML ---- */
+/* ---- Therapist effects: random-intercept model by REML ---- */
+
+/* Covariates (fixed effects besides the intercept) that stats_reml_fit takes at most. */
+#define STATS_REML_MAX_COVARIATES 8
 
 struct stats_reml {
 	size_t n, n_groups;
-	double intercept, se_intercept; /* GLS estimate at the REML variances */
+	double intercept, se_intercept;             /* GLS estimate at the REML variances */
+	size_t n_coef;                              /* 1 + covariates */
+	double coef[STATS_REML_MAX_COVARIATES + 1]; /* GLS: intercept, then one per covariate */
+	double se_coef[STATS_REML_MAX_COVARIATES + 1];
 	double var_between, var_within;
 	double icc;
 	double neg2_loglik; /* -2 x restricted log-likelihood at the optimum (no constant) */
 };
 
 /*
- * Fits y = b0 + u_group + e by REML: group[i] in 0..n_groups-1 is the group of y[i]. Groups
- * may be of any size (empty ones are ignored); var_between may end at the boundary 0.
- * Needs at least 2 observations and 2 non-empty groups; returns -1 otherwise or when the
- * outcome has no variation at all.
+ * Fits y_i = b0 + b1 x_i1 + ... + bp x_ip + u_group(i) + e_i by REML, with u ~ N(0,
+ * var_between) and e ~ N(0, var_within) independent; for therapist effects with a baseline
+ * covariate (DOMAIN.md section 4) p is 1 and x is the baseline score. x is n x p, row-major
+ * (x[i * p + k]); it may be NULL when p is 0. group[i] in 0..n_groups-1 is the group of
+ * y[i]; groups may be of any size (empty ones are ignored) and var_between may end at the
+ * boundary 0. The fixed effects are the GLS estimates at the REML variances, with standard
+ * errors from sigma^2 (X' H^-1 X)^-1, as lme4 reports them; intercept and se_intercept
+ * repeat coef[0] and se_coef[0]. Returns -1 with fewer than 2 observations or 2 non-empty
+ * groups, no group of 2, p above STATS_REML_MAX_COVARIATES, no more observations than fixed
+ * effects, covariates that are constant or collinear, an outcome with no variation at all,
+ * or (with covariates) no residual variation within groups once the covariates are
+ * accounted for.
  */
+int stats_reml_fit(const double *y, const double *x, size_t p, const size_t *group, size_t n,
+                   size_t n_groups, struct stats_reml *out);
+
+/* stats_reml_fit with no covariates: y = b0 + u_group + e. */
 int stats_reml_oneway(const double *y, const size_t *group, size_t n, size_t n_groups,
                       struct stats_reml *out);
 
 /*
  * -2 x restricted log-likelihood, without its constant, of the same model at variance ratio
- * lambda = var_between / var_within >= 0 with var_within profiled out. Exposed for tests.
+ * lambda = var_between / var_within >= 0 with var_within profiled out:
+ *   (N - p - 1) log(Q / (N - p - 1)) + log|H| + log|X' H^-1 X| + (N - p - 1),
+ * with H = I + lambda Z Z' and Q the GLS residual sum of squares in the H^-1 metric.
+ * NAN when the model cannot be fitted. Exposed for tests.
  */
+double stats_reml_objective(const double *y, const double *x, size_t p, const size_t *group,
+                            size_t n, size_t n_groups, double lambda);
+
+/* stats_reml_objective with no covariates. */
 double stats_reml_oneway_objective(const double *y, const size_t *group, size_t n, size_t n_groups,
                                    double lambda);
 

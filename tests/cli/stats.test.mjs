@@ -243,6 +243,86 @@ test('therapist-effects matches lme4 on unbalanced caseloads', () => {
   near(out2.var_between, out.var_between, 1e-14);
 });
 
+// 6 therapists with 3, 5, 2, 4, 1 and 6 clients: baseline score and change.
+const TE_COV = {
+  y: [-9, -12, -6, -5, -3, -1, -4, -4, -7, 0, -1, -5, -8, 1, -8, -3, -7, -6, 0, -7, -3],
+  x: [22, 22, 13, 13, 11, 9, 20, 13, 10, 9, 8, 14, 24, 8, 16, 10, 16, 17, 8, 20, 11],
+  g: [0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 3, 3, 3, 3, 4, 5, 5, 5, 5, 5, 5],
+};
+
+test('therapist-effects --covariate matches lme4 with a baseline covariate', () => {
+  // Rows out of therapist order and an extra column: neither may change the fit.
+  const rows = TE_COV.y.map((v, i) => `c${i},t${TE_COV.g[i]},${v},${TE_COV.x[i]}`);
+  rows.reverse();
+  const file = write('te_cov.csv', ['client,therapist,change,phq_pre', ...rows].join('\n') + '\n');
+  const out = ok(['therapist-effects', file, '--covariate', 'phq_pre']);
+  assert.equal(out.n, 21);
+  assert.equal(out.n_groups, 6);
+  assert.equal(out.method, 'REML');
+  // lme4::lmer(change ~ phq_pre + (1 | therapist), REML = TRUE)
+  assert.deepEqual(out.coefficients.map((c) => c.name), ['(intercept)', 'phq_pre']);
+  near(out.coefficients[0].estimate, 2.49814007089196, 1e-7);
+  near(out.coefficients[0].se, 1.2897745437036878, 1e-6);
+  near(out.coefficients[1].estimate, -0.52069348441889, 1e-7);
+  near(out.coefficients[1].se, 0.0839765274352097, 1e-6);
+  near(out.var_between, 0.549645009576349, 1e-6);
+  near(out.var_within, 3.465105368471886, 1e-6);
+  near(out.icc, out.var_between / (out.var_between + out.var_within), 1e-12);
+  // intercept and se_intercept keep meaning the intercept, now of the model with the covariate.
+  assert.equal(out.intercept, out.coefficients[0].estimate);
+  assert.equal(out.se_intercept, out.coefficients[0].se);
+  for (const c of out.coefficients) assert.deepEqual(Object.keys(c), ['name', 'estimate', 'se']);
+  // Without --covariate there is no coefficients array, and the fit is the one-way model.
+  const plain = ok(['therapist-effects', file]);
+  assert.equal(plain.coefficients, undefined);
+  near(plain.var_between, 2.48754685771014, 1e-6);
+  near(plain.intercept, -4.87267136757609, 1e-7);
+});
+
+test('therapist-effects --covariate refuses unusable covariates with exit 2', () => {
+  const base = TE_COV.y.map((v, i) => `t${TE_COV.g[i]},${v},${TE_COV.x[i]}`);
+  const file = write('te_cov2.csv', ['therapist,change,baseline', ...base].join('\n'));
+  fails(['therapist-effects', file, '--covariate', 'intake'], /te_cov2\.csv:1: missing column "intake"/);
+  const flat = write('te_flat.csv', ['therapist,change,baseline', ...TE_COV.y.map((v, i) => `t${TE_COV.g[i]},${v},12`)].join('\n'));
+  fails(['therapist-effects', flat, '--covariate', 'baseline'], /column "baseline" does not vary/);
+  const bad = write('te_bad.csv', ['therapist,change,baseline', 't1,2,10', 't1,3,', 't2,4,9'].join('\n'));
+  fails(['therapist-effects', bad, '--covariate', 'baseline'], /te_bad\.csv:3: column "baseline": "" is not a number/);
+  // The outcome as its own covariate leaves nothing to vary within therapists.
+  fails(['therapist-effects', file, '--covariate', 'change'],
+    /need 2 or more therapists, one with 2 or more rows, and variation in "change" within therapists that "change" does not explain/);
+  fails(['therapist-effects', file, '--covariate'], /option --covariate needs a value/);
+});
+
+test('duplicates are found where they occur in large files, sorted or not', () => {
+  // 3000 sessions rated by A and B, ids in order, then one pair again at the very end.
+  const id = (s) => `S${String(s).padStart(5, '0')}`;
+  const rows = ['subject,rater,score'];
+  for (let s = 1; s <= 3000; s++) rows.push(`${id(s)},A,${s % 7 + 1}`, `${id(s)},B,${s % 5 + 1}`);
+  const lineOf = (lines, prefix) => lines.findIndex((r) => r.startsWith(prefix)) + 1;
+  const sorted = [...rows, 'S01234,B,3'];
+  assert.equal(lineOf(sorted, 'S01234,B,'), 2469);
+  fails(['icc', write('big_sorted.csv', sorted.join('\n') + '\n')],
+    /big_sorted\.csv:6002: subject "S01234" rated twice by rater "B" \(also on line 2469\)/);
+  // Ids in descending order (so not sorted), then the same duplicate.
+  const shuffled = [rows[0], ...rows.slice(1).reverse(), 'S01234,B,3'];
+  assert.equal(lineOf(shuffled, 'S01234,B,'), 3534);
+  fails(['icc', write('big_shuffled.csv', shuffled.join('\n') + '\n')],
+    /big_shuffled\.csv:6002: subject "S01234" rated twice by rater "B" \(also on line 3534\)/);
+  // A subject that comes back after others, far from its first rows.
+  const back = [...rows.slice(0, 4001), 'S00010,A,1'];
+  fails(['icc', write('big_back.csv', back.join('\n'))],
+    /big_back\.csv:4002: subject "S00010" rated twice by rater "A" \(also on line 20\)/);
+  // A blank line and a quoted line break move later rows down a line each.
+  const moved = [rows[0], rows[1], '', '"S00001",B,"2"', '"S0\n0002",A,1', ...rows.slice(5, 10), 'S00003,A,4'];
+  fails(['icc', write('moved.csv', moved.join('\n'))],
+    /moved\.csv:12: subject "S00003" rated twice by rater "A" \(also on line 7\)/);
+  // Without errors, the order of the rows does not change the answer.
+  const a = ok(['icc', write('big_ok.csv', rows.join('\n'))]);
+  const b = ok(['icc', write('big_ok2.csv', [rows[0], ...rows.slice(1).reverse()].join('\n'))]);
+  assert.equal(a.n_subjects, 3000);
+  near(a.ICC3.icc, b.ICC3.icc, 1e-12);
+});
+
 test('FILE - reads standard input', () => {
   const out = ok(['alpha', '-'], 'unit,coder,value\n1,a,x\n1,b,x\n2,a,y\n2,b,z\n');
   // o_xx = 2, o_yz = o_zy = 1; n_x = 2, n_y = n_z = 1: alpha = 1 - 3 * 2 / 10.
