@@ -4,7 +4,7 @@
  * the length is known even for formats whose header has none on a pipe (WAV, MP3, Ogg, WebM
  * from a browser), and a recording that stops before its header says it should is caught.
  * The packet list of a long recording runs to megabytes, so it is never kept: each packet is
- * one line of compact JSON, folded into per-stream counters as it arrives, and only the rest
+ * cut out of the JSON as it arrives and folded into per-stream counters, and only the rest
  * (streams and format) is parsed as a document at the end. */
 #include "vault/media.h"
 
@@ -20,7 +20,8 @@
 #include "util/banned.h"
 
 #define MAX_STREAMS 64
-#define LINE_MAX_LEN 65536
+#define ELEM_MAX 65536
+#define MAX_DEPTH 16
 #define DOC_MAX (1024 * 1024)
 
 static const struct media_limits probe_defaults = {300, 1ULL << 30, 900};
@@ -28,26 +29,21 @@ static const struct media_limits probe_defaults = {300, 1ULL << 30, 900};
 /* Only what the checks need: no tags, which carry titles, places and device names. */
 #define PROBE_ENTRIES                                                                              \
 	"packet=stream_index,pts_time,dts_time,duration_time"                                      \
-	":stream=index,codec_type,codec_name,pix_fmt,width,height,duration,nb_frames"              \
+	":stream=index,codec_type,codec_name,profile,pix_fmt,width,height,nb_frames"               \
 	":stream_disposition=attached_pic:format=format_name,duration"
 
-static char *const probe_argv[] = {MEDIA_FFPROBE_PATH,
-                                   "-hide_banner",
-                                   "-v",
-                                   "error",
-                                   "-threads",
-                                   "1",
-                                   "-protocol_whitelist",
-                                   "pipe",
-                                   "-format_whitelist",
-                                   MEDIA_FORMATS,
-                                   "-print_format",
-                                   "json=compact=1",
-                                   "-show_entries",
-                                   PROBE_ENTRIES,
-                                   "-i",
-                                   "pipe:0",
-                                   NULL};
+/* clang-format off */
+static char *const probe_argv[] = {
+	MEDIA_FFPROBE_PATH, "-hide_banner", "-v", "error",
+	"-threads", "1",
+	"-protocol_whitelist", "pipe",
+	"-format_whitelist", MEDIA_FORMATS,
+	"-print_format", "json=compact=1",
+	"-show_entries", PROBE_ENTRIES,
+	"-i", "pipe:0",
+	NULL
+};
+/* clang-format on */
 
 struct packet_times {
 	long long count;
@@ -55,16 +51,22 @@ struct packet_times {
 };
 
 struct probe_out {
-	struct kv_buf line; /* the line being received */
-	struct kv_buf doc;  /* every line but the packets */
+	struct kv_buf doc;  /* the output without the packets */
+	struct kv_buf elem; /* the packet being received */
 	struct packet_times pt[MAX_STREAMS];
-	int bad; /* output that is not what ffprobe writes */
+	int depth;       /* of JSON nesting */
+	int in_str, esc; /* inside a string; after a backslash in one */
+	char key[16];    /* the last string at depth 1: the name of a section */
+	size_t keylen;
+	int in_packets; /* inside the "packets" array */
+	int bad;        /* output that is not what ffprobe writes */
 };
 
 struct stream_desc {
 	int index; /* -1 when there is no such stream */
 	char codec[32];
-	char pix_fmt[32];
+	char profile[48];
+	char pix_fmt[32]; /* "" when no frame could be decoded */
 	int width, height;
 	long long nb_frames; /* from the container's index; 0 when unknown */
 };
@@ -89,8 +91,6 @@ static void take_packet(struct probe_out *po, const char *s, size_t len)
 	double t, d = 0;
 	struct packet_times *pt;
 
-	while (len && (s[len - 1] == ',' || isspace((unsigned char)s[len - 1])))
-		len--;
 	p = json_loadb(s, len, 0, &jerr);
 	if (!json_is_object(p)) {
 		po->bad = 1;
@@ -115,45 +115,66 @@ out:
 	json_decref(p);
 }
 
-static void take_line(struct probe_out *po, const char *s, size_t len)
+/* Routes one byte of ffprobe's output: the elements of the top-level "packets" array go one
+ * by one to take_packet, everything else to the document. A small JSON tokenizer (strings and
+ * nesting only) rather than lines, because a packet with side data spans several lines. */
+static void scan(struct probe_out *po, char c)
 {
-	static const char packet[] = "{ \"stream_index\":";
-	size_t i = 0;
+	int was_in = po->in_packets;
 
-	while (i < len && s[i] == ' ')
-		i++;
-	if (len - i >= sizeof(packet) - 1 && memcmp(s + i, packet, sizeof(packet) - 1) == 0) {
-		take_packet(po, s + i, len - i);
-		return;
+	if (po->in_str) {
+		if (po->esc)
+			po->esc = 0;
+		else if (c == '\\')
+			po->esc = 1;
+		else if (c == '"')
+			po->in_str = 0;
+		else if (po->depth == 1 && po->keylen < sizeof(po->key) - 1)
+			po->key[po->keylen++] = c;
+	} else if (c == '"') {
+		po->in_str = 1;
+		if (po->depth == 1)
+			po->keylen = 0;
+	} else if (c == '{' || c == '[') {
+		if (++po->depth > MAX_DEPTH)
+			po->bad = 1;
+		if (po->depth == 2 && c == '[' && po->keylen == 7 &&
+		    memcmp(po->key, "packets", 7) == 0) {
+			po->in_packets = 1;
+			was_in = 0;
+		}
+		if (po->in_packets && po->depth == 3)
+			kv_buf_clear(&po->elem);
+	} else if (c == '}' || c == ']') {
+		if (po->in_packets && po->depth == 3) {
+			if (kv_buf_addch(&po->elem, c))
+				po->bad = 1;
+			else
+				take_packet(po, po->elem.data, po->elem.len);
+			po->depth--;
+			return;
+		}
+		if (po->in_packets && po->depth == 2) {
+			po->in_packets = 0;
+			was_in = 0;
+		}
+		if (--po->depth < 0)
+			po->bad = 1;
 	}
-	if (kv_buf_add(&po->doc, s, len) || kv_buf_addch(&po->doc, '\n'))
+	if (po->in_packets && po->depth >= 3 && kv_buf_addch(&po->elem, c))
+		po->bad = 1;
+	if (!was_in && kv_buf_addch(&po->doc, c))
 		po->bad = 1;
 }
 
 static int probe_sink(void *ctx, const char *buf, size_t len)
 {
 	struct probe_out *po = ctx;
-	const char *nl;
+	size_t i;
 
-	while (len) {
-		nl = memchr(buf, '\n', len);
-		if (!nl) {
-			if (kv_buf_add(&po->line, buf, len))
-				return -1;
-			return 0;
-		}
-		if (po->line.len) {
-			if (kv_buf_add(&po->line, buf, (size_t)(nl - buf)))
-				return -1;
-			take_line(po, po->line.data, po->line.len);
-			kv_buf_clear(&po->line);
-		} else {
-			take_line(po, buf, (size_t)(nl - buf));
-		}
-		len -= (size_t)(nl - buf) + 1;
-		buf = nl + 1;
-	}
-	return 0;
+	for (i = 0; i < len && !po->bad; i++)
+		scan(po, buf[i]);
+	return po->bad ? -1 : 0;
 }
 
 /* ffprobe says "stream 0, offset 0x30: partial file" when a packet lies where it cannot read:
@@ -185,6 +206,7 @@ static void describe_stream(json_t *st, struct stream_desc *d)
 
 	d->index = (int)json_integer_value(json_object_get(st, "index"));
 	snprintf(d->codec, sizeof(d->codec), "%s", (s = jstr(st, "codec_name")) ? s : "unknown");
+	snprintf(d->profile, sizeof(d->profile), "%s", (s = jstr(st, "profile")) ? s : "");
 	snprintf(d->pix_fmt, sizeof(d->pix_fmt), "%s", (s = jstr(st, "pix_fmt")) ? s : "");
 	n = json_integer_value(json_object_get(st, "width"));
 	d->width = n > 0 && n < 100000 ? (int)n : 0;
@@ -226,24 +248,37 @@ static int one_of(const char *s, const char *const *list)
 	return 0;
 }
 
+/* 8-bit 4:2:0, which every browser decodes; failing a decoded frame, the H.264 profile says
+ * it (High 10, 4:2:2 and 4:4:4 are out). An MP4 read from its index only has neither.
+ * XXX: such an H.264 file is taken to be 8-bit 4:2:0, as recorders write; reading the profile
+ * byte of its avcC would settle it. */
+static int plain_420(const struct stream_desc *v)
+{
+	static const char *const yuv420[] = {"yuv420p", "yuvj420p", NULL};
+	static const char *const h264_8bit[] = {
+	    "Constrained Baseline", "Baseline", "Main", "Extended", "High", "", NULL};
+
+	if (v->pix_fmt[0])
+		return one_of(v->pix_fmt, yuv420);
+	return strcmp(v->codec, "h264") == 0 && one_of(v->profile, h264_8bit);
+}
+
 static int playable(const struct media_info *info, const struct stream_desc *v)
 {
 	static const char *const mp4_audio[] = {"aac", "mp3", NULL};
 	static const char *const webm_video[] = {"vp8", "vp9", NULL};
 	static const char *const webm_audio[] = {"opus", "vorbis", NULL};
-	static const char *const yuv420[] = {"yuv420p", "yuvj420p", NULL};
 	const char *c = info->container, *vc = info->video_codec, *ac = info->audio_codec;
 
 	if (strstr(c, "mp4")) {
 		if (info->has_video)
-			return strcmp(vc, "h264") == 0 && one_of(v->pix_fmt, yuv420) &&
+			return strcmp(vc, "h264") == 0 && plain_420(v) &&
 			       (!info->has_audio || strcmp(ac, "aac") == 0);
 		return one_of(ac, mp4_audio);
 	}
 	if (strcmp(c, "matroska,webm") == 0) {
 		if (info->has_video)
-			return one_of(vc, webm_video) &&
-			       (strcmp(vc, "vp8") == 0 || one_of(v->pix_fmt, yuv420)) &&
+			return one_of(vc, webm_video) && (strcmp(vc, "vp8") == 0 || plain_420(v)) &&
 			       (!info->has_audio || one_of(ac, webm_audio));
 		return strcmp(ac, "opus") == 0;
 	}
@@ -323,7 +358,9 @@ static int judge(const struct media_job *job, struct probe_out *po, struct media
 		}
 	}
 
-	info->duration = header > 0 ? header : span;
+	/* The packets are what can be played; a header can be stale (a fragmented MP4 on a pipe
+	 * shows only its first fragments). The index is all an MP4 read with seeks offers. */
+	info->duration = span > 0 && !info->needs_seeking ? span : header;
 	if (!(info->duration > 0) || !isfinite(info->duration)) {
 		snprintf(err, errlen, "the recording has no length");
 		goto out;
@@ -355,7 +392,7 @@ int media_probe(media_read_fn read, void *rctx, const struct media_limits *lim,
 	memset(info, 0, sizeof(*info));
 	memset(&job, 0, sizeof(job));
 	memset(&po, 0, sizeof(po));
-	kv_buf_init(&po.line, LINE_MAX_LEN);
+	kv_buf_init(&po.elem, ELEM_MAX);
 	kv_buf_init(&po.doc, DOC_MAX);
 	kv_buf_init(&job.errbuf, MEDIA_STDERR_MAX);
 	job.argv = probe_argv;
@@ -372,7 +409,7 @@ int media_probe(media_read_fn read, void *rctx, const struct media_limits *lim,
 		goto out;
 	}
 	if (job.sink_failed) {
-		snprintf(err, errlen, "the media check gave too much output");
+		snprintf(err, errlen, "the media check gave no usable answer");
 		goto out;
 	}
 	if (media_job_explain(&job, "media check", err, errlen))
@@ -387,14 +424,12 @@ int media_probe(media_read_fn read, void *rctx, const struct media_limits *lim,
 			snprintf(err, errlen, "the file is not audio or video");
 		goto out;
 	}
-	if (po.line.len)
-		take_line(&po, po.line.data, po.line.len);
 	rc = judge(&job, &po, info, err, errlen);
 out:
 	if (rc)
 		memset(info, 0, sizeof(*info));
 	kv_buf_release(&job.errbuf);
-	kv_buf_release(&po.line);
+	kv_buf_release(&po.elem);
 	kv_buf_release(&po.doc);
 	return rc;
 }

@@ -25,45 +25,53 @@ static const struct media_limits transcode_defaults = {6 * 3600, 2ULL << 30, 6 *
 	":h='if(gte(iw,ih),min(720,ih),min(1280,ih))'"                                             \
 	":force_original_aspect_ratio=decrease:force_divisible_by=2"
 
-#define INPUT_ARGS                                                                                 \
-	MEDIA_FFMPEG_PATH, "-hide_banner", "-nostats", "-v", "error", "-filter_threads", "1",      \
-	    "-threads", "2", "-protocol_whitelist", "pipe", "-format_whitelist", MEDIA_FORMATS,    \
-	    "-i", "pipe:0", "-sn", "-dn", "-map_metadata", "-1", "-map_chapters", "-1"
+/* clang-format off */
+#define INPUT_ARGS \
+	MEDIA_FFMPEG_PATH, "-hide_banner", "-nostats", "-v", "error", \
+	"-filter_threads", "1", \
+	"-threads", "2", \
+	"-protocol_whitelist", "pipe", \
+	"-format_whitelist", MEDIA_FORMATS, \
+	"-i", "pipe:0", \
+	"-sn", "-dn", "-map_metadata", "-1", "-map_chapters", "-1"
 
-#define AUDIO_ARGS "-c:a", "aac", "-b:a", "128k", "-af", "aformat=channel_layouts=mono|stereo"
+#define AUDIO_ARGS \
+	"-c:a", "aac", "-b:a", "128k", \
+	"-af", "aformat=channel_layouts=mono|stereo"
 
-#define OUTPUT_ARGS                                                                                \
-	"-threads", "2", "-max_muxing_queue_size", "4096", "-f", "mp4", "-movflags",               \
-	    "frag_keyframe+empty_moov+default_base_moof", "-progress", "pipe:3", "pipe:1"
+#define OUTPUT_ARGS \
+	"-threads", "2", \
+	"-max_muxing_queue_size", "4096", \
+	"-f", "mp4", \
+	"-movflags", "frag_keyframe+empty_moov+default_base_moof", \
+	"-progress", "pipe:3", \
+	"pipe:1"
 
-static char *const video_argv[] = {INPUT_ARGS,
-                                   "-map",
-                                   "0:V:0",
-                                   "-map",
-                                   "0:a:0?",
-                                   "-vf",
-                                   SCALE,
-                                   "-c:v",
-                                   "libx264",
-                                   "-preset",
-                                   "veryfast",
-                                   "-profile:v",
-                                   "high",
-                                   "-pix_fmt",
-                                   "yuv420p",
-                                   "-crf",
-                                   "23",
-                                   "-force_key_frames",
-                                   "expr:gte(t,n_forced*2)",
-                                   AUDIO_ARGS,
-                                   OUTPUT_ARGS,
-                                   NULL};
+static char *const video_argv[] = {
+	INPUT_ARGS,
+	"-map", "0:V:0", /* the first video that is not a cover picture */
+	"-map", "0:a:0?",
+	"-vf", SCALE,
+	"-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p",
+	"-crf", "23",
+	"-force_key_frames", "expr:gte(t,n_forced*2)",
+	AUDIO_ARGS,
+	OUTPUT_ARGS,
+	NULL
+};
 
 /* Audio packets are all keyframes, and frag_keyframe cuts only video, so the fragments of an
  * audio-only file are cut by duration instead (else the whole file would be one fragment,
  * held in memory until the end). */
-static char *const audio_argv[] = {INPUT_ARGS,       "-map",    "0:a:0",     "-vn", AUDIO_ARGS,
-                                   "-frag_duration", "2000000", OUTPUT_ARGS, NULL};
+static char *const audio_argv[] = {
+	INPUT_ARGS,
+	"-map", "0:a:0", "-vn",
+	AUDIO_ARGS,
+	"-frag_duration", "2000000",
+	OUTPUT_ARGS,
+	NULL
+};
+/* clang-format on */
 
 struct transcode_out {
 	media_write_fn write;
