@@ -91,20 +91,27 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
  * name is that one again or new, and no table is built; the first name out of order builds
  * it from all the names so far. A name equal to the one returned last (a subject's next
  * rating) is answered without the table. And a name of up to 8 bytes (rater ids,
- * categories, most subject ids) is its own key, as one big-endian word, so finding it
- * compares two integers and reads no text.
+ * categories, most subject ids) is its own key, as one big-endian word, kept in the table's
+ * slot with its length: finding it compares integers in one slot and reads no text, which
+ * matters when ids come in random order and every look-up misses the cache.
  */
+struct intern_slot {
+	uint64_t key; /* intern_key() */
+	uint32_t len;
+	uint32_t idx; /* index + 1, or 0 when empty */
+};
+
 struct intern {
 	const char **name; /* NUL-terminated */
 	uint32_t *len;     /* fields and lines of a file under FILE_MAX fit in 32 bits */
 	uint32_t *line;    /* where each was first seen */
-	uint64_t *key;     /* intern_key(), once the table is in use */
 	size_t n, cap;
-	size_t last;    /* the index returned last */
-	int unsorted;   /* some name came in below an earlier one */
-	int hashed;     /* the table is built and in use */
-	size_t expect;  /* a guess at the final count, to size the table once */
-	uint32_t *slot; /* open addressing: index + 1, or 0 when empty */
+	size_t last;              /* the index returned last ... */
+	uint64_t last_key;        /* ... and its key, once the table is in use */
+	int unsorted;             /* some name came in below an earlier one */
+	int hashed;               /* the table is built and in use */
+	size_t expect;            /* a guess at the final count, to size the table once */
+	struct intern_slot *slot; /* open addressing */
 	size_t n_slots;
 };
 
@@ -185,19 +192,26 @@ static size_t intern_home(uint64_t key, size_t len, size_t n_slots)
 	return (size_t)(z ^ (z >> 31)) & (n_slots - 1);
 }
 
+static void intern_put(struct intern_slot *slot, size_t n_slots, struct intern_slot e)
+{
+	size_t h = intern_home(e.key, e.len, n_slots);
+
+	while (slot[h].idx)
+		h = (h + 1) & (n_slots - 1);
+	slot[h] = e;
+}
+
 static void intern_rehash(struct intern *t, size_t n)
 {
-	size_t i;
+	struct intern_slot *old = t->slot;
+	size_t i, on = t->n_slots;
 
-	free(t->slot);
 	t->slot = xcalloc(n, sizeof(*t->slot));
 	t->n_slots = n;
-	for (i = 0; i < t->n; i++) {
-		size_t h = intern_home(t->key[i], t->len[i], n);
-		while (t->slot[h])
-			h = (h + 1) & (n - 1);
-		t->slot[h] = (uint32_t)(i + 1);
-	}
+	for (i = 0; i < on; i++)
+		if (old[i].idx)
+			intern_put(t->slot, n, old[i]);
+	free(old);
 }
 
 /* Remembers that about n names are expected, to size the table if one is needed. */
@@ -211,18 +225,22 @@ static void intern_start_hashing(struct intern *t)
 {
 	size_t slots = 64, i, want = t->expect > t->n ? t->expect : t->n;
 
-	t->key = xrealloc(t->key, (t->cap ? t->cap : 1) * sizeof(*t->key));
-	for (i = 0; i < t->n; i++)
-		t->key[i] = intern_key(t->name[i], t->len[i]);
 	while (slots < 2 * want && slots < ((size_t)1 << 22))
 		slots *= 2;
 	while (slots < 2 * (t->n + 1))
 		slots *= 2;
-	intern_rehash(t, slots);
+	t->slot = xcalloc(slots, sizeof(*t->slot));
+	t->n_slots = slots;
+	for (i = 0; i < t->n; i++) {
+		struct intern_slot e = {intern_key(t->name[i], t->len[i]), t->len[i],
+		                        (uint32_t)(i + 1)};
+		intern_put(t->slot, slots, e);
+	}
+	t->last_key = intern_key(t->name[t->last], t->len[t->last]);
 	t->hashed = 1;
 }
 
-static size_t intern_append(struct intern *t, const struct csv_field *f, size_t line, uint64_t key)
+static size_t intern_append(struct intern *t, const struct csv_field *f, size_t line)
 {
 	size_t cap;
 
@@ -232,16 +250,10 @@ static size_t intern_append(struct intern *t, const struct csv_field *f, size_t 
 		t->name = grow(t->name, &cap, t->n + 1, sizeof(*t->name));
 		cap = t->cap;
 		t->len = grow(t->len, &cap, t->n + 1, sizeof(*t->len));
-		if (t->hashed) {
-			cap = t->cap;
-			t->key = grow(t->key, &cap, t->n + 1, sizeof(*t->key));
-		}
 		t->line = grow(t->line, &t->cap, t->n + 1, sizeof(*t->line));
 	}
 	t->name[t->n] = f->s;
 	t->len[t->n] = (uint32_t)f->len;
-	if (t->hashed)
-		t->key[t->n] = key;
 	t->line[t->n] = (uint32_t)line;
 	t->last = t->n;
 	return t->n++;
@@ -249,18 +261,19 @@ static size_t intern_append(struct intern *t, const struct csv_field *f, size_t 
 
 static size_t intern(struct intern *t, const struct csv_field *f, size_t line)
 {
+	struct intern_slot *e;
 	uint64_t key;
 	size_t h, i;
 	int d;
 
 	if (!t->n)
-		return intern_append(t, f, line, 0);
+		return intern_append(t, f, line);
 	if (!t->hashed) {
 		if (!t->unsorted) {
 			/* Sorted so far: compare with the largest name, the last one added. */
 			d = name_cmp(f->s, f->len, t->name[t->n - 1], t->len[t->n - 1]);
 			if (d > 0)
-				return intern_append(t, f, line, 0);
+				return intern_append(t, f, line);
 			if (d == 0) {
 				t->last = t->n - 1;
 				return t->last;
@@ -270,31 +283,34 @@ static size_t intern(struct intern *t, const struct csv_field *f, size_t line)
 		intern_start_hashing(t);
 	}
 	key = intern_key(f->s, f->len);
-	if (t->key[t->last] == key && t->len[t->last] == f->len &&
+	if (t->last_key == key && t->len[t->last] == f->len &&
 	    (f->len <= 8 || !name_cmp(t->name[t->last], f->len, f->s, f->len)))
 		return t->last;
 	if (2 * (t->n + 1) > t->n_slots)
 		intern_rehash(t, 2 * t->n_slots);
 	for (h = intern_home(key, f->len, t->n_slots);; h = (h + 1) & (t->n_slots - 1)) {
-		i = t->slot[h];
-		if (!i)
+		e = &t->slot[h];
+		if (!e->idx)
 			break;
-		i--;
-		if (t->key[i] == key && t->len[i] == f->len &&
+		i = e->idx - 1;
+		if (e->key == key && e->len == f->len &&
 		    (f->len <= 8 || !name_cmp(t->name[i], f->len, f->s, f->len))) {
 			t->last = i;
+			t->last_key = key;
 			return i;
 		}
 	}
-	t->slot[h] = (uint32_t)(t->n + 1);
-	return intern_append(t, f, line, key);
+	e->key = key;
+	e->len = (uint32_t)f->len;
+	e->idx = (uint32_t)(t->n + 1);
+	t->last_key = key;
+	return intern_append(t, f, line);
 }
 
 static void intern_release(struct intern *t)
 {
 	free(t->name);
 	free(t->len);
-	free(t->key);
 	free(t->line);
 	free(t->slot);
 	memset(t, 0, sizeof(*t));
@@ -384,9 +400,11 @@ static void pairs_release(struct pairs *p)
  * only has to know which b's the current a has had: a stamp per b, set to the number of the
  * current run. A row whose a is above every earlier a starts a new run (interned indices
  * count up in first-seen order, so a new subject always is). The first row that returns to
- * an earlier a ends that shortcut: every pair so far goes into the hash set (struct pairs),
- * which answers from then on. Either way a duplicate is found on the row where it occurs,
- * so errors come in file order as before.
+ * an earlier a ends that shortcut, and every pair so far goes into a structure that answers
+ * from then on: a 64-bit mask of b's per a while every b is below 64 (a few raters: one
+ * small array, and a duplicate's earlier line is looked up among the rows), else the hash
+ * set (struct pairs). Either way a duplicate is found on the row where it occurs, so errors
+ * come in file order as before.
  *
  * Memory is what this costs most (each new page is a page fault), so b and c are 32 bits
  * (indices of a file under FILE_MAX fit) and the rows' lines are not stored one by one: row i is on line i + delta, and only the rows where
@@ -407,9 +425,12 @@ struct rows {
 	size_t *stamp;       /* per b: the last run that had it, and in which row */
 	size_t *stamp_row;
 	size_t n_stamp;
-	int scattered; /* some a came back after others: the hash set is in use */
-	struct pairs set;
-	size_t expect; /* a guess at the number of rows */
+	size_t end_b; /* one past the largest b so far */
+	enum { ROWS_RUNS, ROWS_MASKS, ROWS_PAIRS } mode;
+	uint64_t *mask; /* ROWS_MASKS: bit b of mask[a] is set when (a, b) is there */
+	size_t n_mask;
+	struct pairs set; /* ROWS_PAIRS */
+	size_t expect;    /* a guess at the number of rows */
 };
 
 static void rows_init(struct rows *r, int want_c, int want_y, size_t expect)
@@ -430,6 +451,7 @@ static void rows_release(struct rows *r)
 	free(r->jump_delta);
 	free(r->stamp);
 	free(r->stamp_row);
+	free(r->mask);
 	pairs_release(&r->set);
 	memset(r, 0, sizeof(*r));
 }
@@ -486,32 +508,71 @@ static size_t rows_stamp(struct rows *r, size_t b)
 	return 0;
 }
 
+/* ROWS_MASKS: is (a, b) there? Returns its line, or 0 after noting it. */
+static size_t rows_mask(struct rows *r, size_t a, size_t b)
+{
+	size_t i;
+
+	if (a >= r->n_mask) {
+		size_t old = r->n_mask;
+		r->mask = grow(r->mask, &r->n_mask, a + 1, sizeof(uint64_t));
+		memset(r->mask + old, 0, (r->n_mask - old) * sizeof(uint64_t));
+	}
+	if (!(r->mask[a] >> b & 1)) {
+		r->mask[a] |= (uint64_t)1 << b;
+		return 0;
+	}
+	for (i = 0; r->a[i] != a || r->b[i] != b; i++)
+		;
+	return rows_line(r, i);
+}
+
+/* Leaves ROWS_RUNS or ROWS_MASKS for a structure that can hold the pairs so far and b. */
+static void rows_switch(struct rows *r, size_t b)
+{
+	size_t i;
+
+	if (r->mode == ROWS_RUNS && r->end_b <= 64 && b < 64) {
+		r->mode = ROWS_MASKS;
+		for (i = 0; i < r->n; i++)
+			rows_mask(r, r->a[i], r->b[i]);
+		return;
+	}
+	r->mode = ROWS_PAIRS;
+	pairs_reserve(&r->set, r->expect);
+	for (i = 0; i < r->n; i++)
+		pairs_add(&r->set, r->a[i], r->b[i], rows_line(r, i));
+}
+
 /*
  * Adds the row (a, b, c, y) from line unless (a, b) is already there; c and y are kept when
  * the rows were set up for them. Returns 0, or the line where (a, b) was first seen.
  */
 static size_t rows_add(struct rows *r, size_t a, size_t b, size_t c, double y, size_t line)
 {
-	size_t first, i;
+	size_t first;
 
-	if (!r->scattered) {
+	if (r->mode == ROWS_RUNS) {
 		if (!r->n || a >= r->end_a) {
 			r->run++;
 			r->cur_a = a;
 			r->end_a = a + 1;
 		} else if (a != r->cur_a) {
-			r->scattered = 1;
-			pairs_reserve(&r->set, r->expect);
-			for (i = 0; i < r->n; i++)
-				pairs_add(&r->set, r->a[i], r->b[i], rows_line(r, i));
+			rows_switch(r, b);
 		}
+	} else if (r->mode == ROWS_MASKS && b >= 64) {
+		rows_switch(r, b);
 	}
-	if (r->scattered)
-		first = pairs_add(&r->set, a, b, line);
-	else
+	if (r->mode == ROWS_RUNS)
 		first = rows_stamp(r, b);
+	else if (r->mode == ROWS_MASKS)
+		first = rows_mask(r, a, b);
+	else
+		first = pairs_add(&r->set, a, b, line);
 	if (first)
 		return first;
+	if (b >= r->end_b)
+		r->end_b = b + 1;
 	if (r->n == r->cap)
 		rows_grow(r);
 	if (!r->n_jumps || line != r->n + r->jump_delta[r->n_jumps - 1]) {

@@ -316,6 +316,13 @@ test('duplicates are found where they occur in large files, sorted or not', () =
   const moved = [rows[0], rows[1], '', '"S00001",B,"2"', '"S0\n0002",A,1', ...rows.slice(5, 10), 'S00003,A,4'];
   fails(['icc', write('moved.csv', moved.join('\n'))],
     /moved\.csv:12: subject "S00003" rated twice by rater "A" \(also on line 7\)/);
+  // A subject coming back switches to per-subject rater masks, and a 65th rater to a hash set.
+  const many = ['subject,rater,score', 's1,r0,1', 's1,r1,2', 's1,r2,3', 's2,r0,1', 's1,r3,2'];
+  for (let k = 4; k < 70; k++) many.push(`s1,r${k},${k % 5}`);
+  fails(['icc', write('masks.csv', [...many.slice(0, 6), 's2,r3,1', 's1,r0,5'].join('\n'))],
+    /masks\.csv:8: subject "s1" rated twice by rater "r0" \(also on line 2\)/);
+  fails(['icc', write('pairs.csv', [...many, 's3,r65,1', 's2,r0,4'].join('\n'))],
+    /pairs\.csv:74: subject "s2" rated twice by rater "r0" \(also on line 5\)/);
   // Without errors, the order of the rows does not change the answer.
   const a = ok(['icc', write('big_ok.csv', rows.join('\n'))]);
   const b = ok(['icc', write('big_ok2.csv', [rows[0], ...rows.slice(1).reverse()].join('\n'))]);
