@@ -331,6 +331,7 @@ static int pump(struct run *r, long long deadline)
  * its process group while the group id still belongs to us, and reaps it. */
 static void reap(struct media_job *job, pid_t pid, long long deadline, int kill_now)
 {
+	struct rusage ru;
 	siginfo_t si;
 	int status = 0, w;
 
@@ -354,10 +355,12 @@ static void reap(struct media_job *job, pid_t pid, long long deadline, int kill_
 		nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
 	}
 	kill(-pid, SIGKILL); /* a zombie leader keeps the group id ours until it is reaped */
-	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+	while ((w = wait4(pid, &status, 0, &ru)) < 0 && errno == EINTR)
 		;
 	if (w != pid)
 		return;
+	job->cpu_seconds = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	                   (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	if (WIFEXITED(status)) {
 		job->exit_code = WEXITSTATUS(status);
 	} else if (WIFSIGNALED(status)) {
@@ -410,6 +413,7 @@ int media_job_run(struct media_job *job, char *err, size_t errlen)
 	job->input_done = job->stopped_reading = job->timed_out = 0;
 	job->read_failed = job->sink_failed = job->signal_no = 0;
 	job->exit_code = -1;
+	job->cpu_seconds = 0;
 	nfds = job->aux ? P__MAX : P_AUX;
 	for (i = 0; i < P__MAX; i++)
 		child[i] = r.fd[i] = -1;
@@ -488,7 +492,9 @@ int media_job_explain(const struct media_job *job, const char *what, char *err, 
 		snprintf(err, errlen, "the converted recording could not be stored");
 	} else if (job->timed_out) {
 		snprintf(err, errlen, "%s took too long", what);
-	} else if (job->signal_no == SIGXCPU) {
+	} else if (job->signal_no == SIGXCPU ||
+	           (job->exit_code != 0 && job->cpu_seconds >= (double)job->lim.cpu_seconds)) {
+		/* ffmpeg catches SIGXCPU and exits, so the time it used tells. */
 		snprintf(err, errlen, "%s used too much processing time", what);
 	} else if (media_job_said(job, "failed to map segment") ||
 	           media_job_said(job, "annot allocate memory") ||
@@ -500,6 +506,9 @@ int media_job_explain(const struct media_job *job, const char *what, char *err, 
 		snprintf(err, errlen, "%s tried to write a file and was stopped", what);
 	} else if (job->signal_no) {
 		snprintf(err, errlen, "%s crashed on this file", what);
+	} else if (job->exit_code < 0) {
+		/* Reaped by someone else (a SIGCHLD handler, or SIGCHLD ignored). */
+		snprintf(err, errlen, "%s ended without an exit status", what);
 	} else {
 		return 0;
 	}

@@ -46,6 +46,7 @@ struct media_job {
 	int sink_failed;        /* a sink refused the output */
 	int exit_code;          /* when it exited, else -1 */
 	int signal_no;          /* the signal that ended it, else 0 */
+	double cpu_seconds;     /* the CPU time it used */
 };
 
 /* Copies lim (or nothing when NULL) over defaults, field by field where non-zero. */
