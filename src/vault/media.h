@@ -52,7 +52,8 @@ struct media_info {
 	char container[64];   /* e.g. "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "wav", "ogg" */
 	char video_codec[32]; /* "" when audio-only */
 	char audio_codec[32]; /* "" when there is no audio */
-	int width, height;    /* 0 when audio-only */
+	int width, height;    /* as displayed (a phone's rotation applied); 0 when audio-only, and
+	                       * may be 0 when needs_seeking and only a decoded frame would tell */
 	int has_video, has_audio;
 	int browser_playable; /* see the top of this file */
 	/* The index of an MP4/QuickTime file follows its media data ("moov at the end"), so the

@@ -30,7 +30,8 @@ static const struct media_limits probe_defaults = {300, 1ULL << 30, 900};
 #define PROBE_ENTRIES                                                                              \
 	"packet=stream_index,pts_time,dts_time,duration_time"                                      \
 	":stream=index,codec_type,codec_name,profile,pix_fmt,width,height,nb_frames"               \
-	":stream_disposition=attached_pic:format=format_name,duration"
+	":stream_disposition=attached_pic:stream_side_data=rotation"                               \
+	":format=format_name,duration"
 
 /* clang-format off */
 static char *const probe_argv[] = {
@@ -202,6 +203,8 @@ static void describe_stream(json_t *st, struct stream_desc *d)
 {
 	const char *s;
 	json_int_t n;
+	json_t *sd;
+	size_t k;
 	long long frames;
 
 	d->index = (int)json_integer_value(json_object_get(st, "index"));
@@ -212,6 +215,17 @@ static void describe_stream(json_t *st, struct stream_desc *d)
 	d->width = n > 0 && n < 100000 ? (int)n : 0;
 	n = json_integer_value(json_object_get(st, "height"));
 	d->height = n > 0 && n < 100000 ? (int)n : 0;
+	/* Phones store portrait video sideways with a rotation to apply; report what is shown. */
+	json_array_foreach(json_object_get(st, "side_data_list"), k, sd)
+	{
+		json_t *rot = json_object_get(sd, "rotation");
+
+		if (json_is_number(rot) && lround(fabs(json_number_value(rot))) % 180 == 90) {
+			n = d->width;
+			d->width = d->height;
+			d->height = (int)n;
+		}
+	}
 	s = jstr(st, "nb_frames");
 	d->nb_frames = s && parse_llong_str(s, 0, 1LL << 40, &frames) == 0 ? frames : 0;
 }

@@ -622,8 +622,8 @@ TEST(test_media_transcode_scales_down_to_720p)
 	struct kv_buf buf = KV_BUF_INIT(64u << 20);
 
 	CHECK(gen(path, sizeof(path), "hd.avi",
-	          "-f lavfi -i testsrc=size=1920x1080:rate=25:duration=1 -c:v mpeg4") == 0);
-	if (transcode_path(path, 1, 1.0, &buf, NULL, err, sizeof(err)) != 0 ||
+	          "-f lavfi -i testsrc=size=1920x1080:rate=25:duration=0.5 -c:v mpeg4") == 0);
+	if (transcode_path(path, 1, 0.5, &buf, NULL, err, sizeof(err)) != 0 ||
 	    probe_mem(&buf, &out, err, sizeof(err)) != 0) {
 		unit_fail(__FILE__, __LINE__, "%s", err);
 		goto out;
@@ -632,6 +632,61 @@ TEST(test_media_transcode_scales_down_to_720p)
 	CHECK_INT(out.height, 720);
 	CHECK_INT(out.has_audio, 0);
 	CHECK_INT(out.browser_playable, 1);
+out:
+	kv_buf_release(&buf);
+}
+
+TEST(test_media_reports_and_keeps_portrait_rotation)
+{
+	char src[512], path[512], args[1024], err[256] = "";
+	struct media_info in, out;
+	struct kv_buf buf = KV_BUF_INIT(64u << 20);
+
+	/* A phone's portrait video: stored 1280x720 with a 90-degree display rotation (which
+	 * ffmpeg 5.1 writes on a stream copy only). */
+	CHECK(gen(src, sizeof(src), "landscape.avi",
+	          "-f lavfi -i testsrc=size=1280x720:rate=25:duration=0.5 -c:v mpeg4") == 0);
+	snprintf(args, sizeof(args), "-i %s -c copy -metadata:s:v:0 rotate=90 -movflags +faststart",
+	         src);
+	CHECK(gen(path, sizeof(path), "portrait.mov", args) == 0);
+	CHECK(probe_path(path, 0, NULL, &in, err, sizeof(err)) == 0);
+	CHECK_INT(in.width, 720);
+	CHECK_INT(in.height, 1280);
+	CHECK_INT(in.browser_playable, 0);
+	if (transcode_path(path, 1, in.duration, &buf, NULL, err, sizeof(err)) != 0 ||
+	    probe_mem(&buf, &out, err, sizeof(err)) != 0) {
+		unit_fail(__FILE__, __LINE__, "%s", err);
+		goto out;
+	}
+	CHECK_INT(out.width, 720); /* upright, and within 720x1280 */
+	CHECK_INT(out.height, 1280);
+	CHECK_INT(out.browser_playable, 1);
+out:
+	kv_buf_release(&buf);
+}
+
+TEST(test_media_cover_picture_is_not_video)
+{
+	char path[512], err[256] = "";
+	struct media_info in, out;
+	struct kv_buf buf = KV_BUF_INIT(64u << 20);
+
+	CHECK(gen(path, sizeof(path), "cover.mp3",
+	          "-f lavfi -i sine=duration=3 -f lavfi -i testsrc=size=64x64:duration=0.04 "
+	          "-map 0 -map 1 -c:a libmp3lame -c:v mjpeg -disposition:v attached_pic") == 0);
+	CHECK(probe_path(path, 0, NULL, &in, err, sizeof(err)) == 0);
+	CHECK_INT(in.has_video, 0);
+	CHECK_INT(in.width, 0);
+	CHECK_STR(in.audio_codec, "mp3");
+	CHECK_INT(in.browser_playable, 1);
+	if (transcode_path(path, in.has_video, in.duration, &buf, NULL, err, sizeof(err)) != 0 ||
+	    probe_mem(&buf, &out, err, sizeof(err)) != 0) {
+		unit_fail(__FILE__, __LINE__, "%s", err);
+		goto out;
+	}
+	CHECK_INT(out.has_video, 0);
+	CHECK_STR(out.audio_codec, "aac");
+	CHECK_WITHIN(out.duration, in.duration, 0.2);
 out:
 	kv_buf_release(&buf);
 }
