@@ -211,7 +211,10 @@ struct run {
 	int fd[P__MAX]; /* parent ends; -1 once closed */
 	char *feed;     /* bytes read but not yet written to stdin */
 	size_t feed_off, feed_len;
-	char *drain; /* scratch for reading the child's output */
+	char *drain;                  /* scratch for reading the child's output */
+	char tail[MEDIA_STDERR_TAIL]; /* the latest stderr after the head */
+	size_t tail_len;
+	unsigned long long tail_dropped; /* stderr bytes between head and tail */
 	int got_epipe;
 };
 
@@ -264,6 +267,38 @@ static int feed_stdin(struct run *r, short revents)
 	return 0;
 }
 
+/* Keeps the head of stderr in job->errbuf and its latest bytes in r->tail. */
+static void keep_stderr(struct run *r, const char *p, size_t n)
+{
+	struct kv_buf *head = &r->job->errbuf;
+	size_t room = head->len < MEDIA_STDERR_HEAD ? MEDIA_STDERR_HEAD - head->len : 0;
+
+	if (room) {
+		size_t k = n < room ? n : room;
+
+		kv_buf_add(head, p, k);
+		p += k;
+		n -= k;
+	}
+	if (!n)
+		return;
+	if (n >= MEDIA_STDERR_TAIL) {
+		r->tail_dropped += r->tail_len + (n - MEDIA_STDERR_TAIL);
+		memcpy(r->tail, p + n - MEDIA_STDERR_TAIL, MEDIA_STDERR_TAIL);
+		r->tail_len = MEDIA_STDERR_TAIL;
+		return;
+	}
+	if (r->tail_len + n > MEDIA_STDERR_TAIL) {
+		size_t drop = r->tail_len + n - MEDIA_STDERR_TAIL;
+
+		memmove(r->tail, r->tail + drop, r->tail_len - drop);
+		r->tail_len -= drop;
+		r->tail_dropped += drop;
+	}
+	memcpy(r->tail + r->tail_len, p, n);
+	r->tail_len += n;
+}
+
 /* Reads what the child wrote on one pipe and hands it on. Returns -1 to abort the job. */
 static int drain_pipe(struct run *r, int which)
 {
@@ -277,9 +312,7 @@ static int drain_pipe(struct run *r, int which)
 		return 0;
 	}
 	if (which == P_ERR) {
-		size_t room = job->errbuf.max - job->errbuf.len;
-
-		kv_buf_add(&job->errbuf, r->drain, (size_t)n < room ? (size_t)n : room);
+		keep_stderr(r, r->drain, (size_t)n);
 		return 0;
 	}
 	if ((which == P_OUT ? job->out(job->octx, r->drain, (size_t)n)
@@ -408,7 +441,7 @@ int media_job_run(struct media_job *job, char *err, size_t errlen)
 
 	memset(&r, 0, sizeof(r));
 	r.job = job;
-	kv_buf_init(&job->errbuf, MEDIA_STDERR_MAX);
+	kv_buf_init(&job->errbuf, MEDIA_STDERR_HEAD + 8 + MEDIA_STDERR_TAIL);
 	job->fed = 0;
 	job->input_done = job->stopped_reading = job->timed_out = 0;
 	job->read_failed = job->sink_failed = job->signal_no = 0;
@@ -467,6 +500,9 @@ int media_job_run(struct media_job *job, char *err, size_t errlen)
 		close_fd(&r.fd[i]);
 	reap(job, pid, deadline, pumped != 0);
 	sigpipe_restore(&oldmask, was_pending, r.got_epipe);
+	if (r.tail_dropped)
+		kv_buf_adds(&job->errbuf, "\n...\n");
+	kv_buf_add(&job->errbuf, r.tail, r.tail_len);
 	rc = 0;
 out:
 	for (i = 0; i < P__MAX; i++) {

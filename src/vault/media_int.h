@@ -19,8 +19,10 @@
 #define MEDIA_FORMATS                                                                              \
 	"mov,matroska,webm,avi,wav,w64,mp3,ogg,flac,aac,asf,mpegts,mpeg,flv,amr,caf,aiff"
 
-/* How much of the child's stderr is kept for messages; the rest is read and dropped. */
-#define MEDIA_STDERR_MAX 16384
+/* How much of the child's stderr is kept: its head (the first error) and its tail (where
+ * "File ended prematurely" and the like come); the middle is read and dropped. */
+#define MEDIA_STDERR_HEAD 8192
+#define MEDIA_STDERR_TAIL 8192
 
 /* Receives bytes the child wrote on stdout or fd 3. 0 ok, -1 aborts the job. */
 typedef int (*media_sink_fn)(void *ctx, const char *buf, size_t len);
@@ -37,7 +39,8 @@ struct media_job {
 	struct media_limits lim; /* resolved: no zero fields */
 
 	/* filled by media_job_run */
-	struct kv_buf errbuf;   /* the head of the child's stderr */
+	struct kv_buf errbuf;   /* the child's stderr: head, "\n...\n" when a middle was
+	                         * dropped, and tail */
 	unsigned long long fed; /* bytes written into its stdin */
 	int input_done;         /* read reported the end and every byte was fed */
 	int stopped_reading;    /* the child closed stdin before the end */

@@ -408,7 +408,6 @@ int media_probe(media_read_fn read, void *rctx, const struct media_limits *lim,
 	memset(&po, 0, sizeof(po));
 	kv_buf_init(&po.elem, ELEM_MAX);
 	kv_buf_init(&po.doc, DOC_MAX);
-	kv_buf_init(&job.errbuf, MEDIA_STDERR_MAX);
 	job.argv = probe_argv;
 	job.read = read;
 	job.rctx = rctx;

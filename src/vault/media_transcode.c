@@ -158,7 +158,6 @@ int media_transcode(media_read_fn read, void *rctx, media_write_fn write, void *
 	to.pctx = pctx;
 	to.duration = duration > 0 ? duration : 0;
 	to.last = -1;
-	kv_buf_init(&job.errbuf, MEDIA_STDERR_MAX);
 	job.argv = has_video ? video_argv : audio_argv;
 	job.read = read;
 	job.rctx = rctx;

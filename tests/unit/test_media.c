@@ -842,3 +842,23 @@ TEST(test_media_child_cannot_write_files)
 		CHECK(file_size(path) <= 0); /* RLIMIT_FSIZE: created at most, never written */
 	unlink(path);
 }
+
+TEST(test_media_child_stderr_keeps_head_and_tail)
+{
+	char *const argv[] = {"/bin/sh", "-c",
+	                      "echo first error >&2; i=0; while [ $i -lt 2000 ]; do "
+	                      "echo noise noise noise noise noise noise >&2; i=$((i+1)); done; "
+	                      "echo File ended prematurely >&2",
+	                      NULL};
+	struct kv_buf out = KV_BUF_INIT(1u << 20);
+	struct media_job job;
+	char line[200];
+
+	CHECK(run_sandboxed(argv, &out, &job) == 0);
+	kv_buf_release(&out);
+	media_job_stderr_line(&job, line, sizeof(line));
+	CHECK(media_job_said(&job, "File ended prematurely"));
+	CHECK(job.errbuf.len <= MEDIA_STDERR_HEAD + 8 + MEDIA_STDERR_TAIL);
+	kv_buf_release(&job.errbuf);
+	CHECK_STR(line, "first error");
+}
