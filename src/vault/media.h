@@ -8,13 +8,16 @@
  *
  * Why children: media parsers are large and exposed to hostile input, so they never run inside
  * the server. Each child gets an explicit argv and a tiny environment, only the pipes as open
- * files, its own process group (killed as a whole on timeout, always reaped), and these limits:
+ * files, its own process group (killed as a whole on timeout, always reaped, and killed too if
+ * the server dies), and these limits:
  *   - CPU seconds (RLIMIT_CPU), address space (RLIMIT_AS), wall-clock seconds (enforced by the
  *     parent, which kills the group);
  *   - RLIMIT_FSIZE = 0 (writing to any file kills it), RLIMIT_CORE = 0 (no core dumps of
  *     plaintext), a small RLIMIT_NOFILE, working directory "/", no new privileges;
  *   - where the kernel has Landlock, no file may be created, written or removed anywhere and no
- *     TCP connection made; the demuxers are limited to a list of common recording containers.
+ *     TCP connection made;
+ *   - the demuxers are limited to common recording containers (MEDIA_FORMATS in media_int.h),
+ *     so images, playlists and the like are never parsed.
  * Debian's ffmpeg maps about 300 MiB of shared libraries before it reads a byte, so memory
  * limits below ~400 MiB make every job fail with "ran out of memory".
  *
