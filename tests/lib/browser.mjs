@@ -163,7 +163,10 @@ function fakeQr(secret) {
 	return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 25 25" shape-rendering="crispEdges"><rect width="25" height="25" fill="#fff"/><g fill="#000">${cells}</g></svg>`;
 }
 
-export function createMockApi({ adminEmail = 'admin@lab.example', throttleAfter = 5, retryAfter = 42 } = {}) {
+// `extend(ctx)` may answer routes this stand-in does not know (a test's own resources): it gets
+// {req, method, path, route, pid, json, body, url, me, send, fail, log, now, users} after sign-in,
+// CSRF and gate checks, and returns true when it answered.
+export function createMockApi({ adminEmail = 'admin@lab.example', throttleAfter = 5, retryAfter = 42, extend = null } = {}) {
 	const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 	let nextId = 1;
 	const users = new Map();
@@ -211,7 +214,8 @@ export function createMockApi({ adminEmail = 'admin@lab.example', throttleAfter 
 		};
 		const fail = (status, code, message, fields) => send(status, { error: { code, message, ...(fields ? { fields } : {}) } });
 		let json = {};
-		if (body) {
+		// Files (a signed PDF, a scanned form) come as raw bodies; only JSON is parsed.
+		if (body && /json/.test(req.headers['content-type'] ?? 'application/json')) {
 			try { json = JSON.parse(body); } catch { return fail(400, 'bad_json', 'body is not JSON'); }
 		}
 		const path = url.pathname.slice(4);
@@ -361,7 +365,9 @@ export function createMockApi({ adminEmail = 'admin@lab.example', throttleAfter 
 					(!p.get('from') || a.at >= p.get('from')) && (!p.get('to') || a.at <= p.get('to'))).reverse();
 				return send(200, { items: items.slice((page - 1) * per, page * per), total: items.length, page, per_page: per });
 			}
-			default: return fail(404, 'not_found', `no route ${route}`);
+			default:
+				if (extend && (await extend({ req, method, path, route, pid, json, body, url, me, send, fail, log, now, users }))) return undefined;
+				return fail(404, 'not_found', `no route ${route}`);
 		}
 	};
 	return {

@@ -1,6 +1,6 @@
 /* The whole UI: session state, language, the forced first steps, and the signed-in pages. */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, api, setCsrfToken, setGateHandler, setSessionLostHandler, type Locale, type User } from './api';
+import { ApiError, api, setCsrfToken, setGateHandler, setSessionLostHandler, type Locale, type Role, type User } from './api';
 import { AppContext, type AppCtx } from './app-context';
 import { BareLayout } from './components/BareLayout';
 import { ErrorNotice } from './components/Field';
@@ -9,8 +9,15 @@ import { Shell } from './components/Shell';
 import { I18nContext, type I18n, type MessageKey, initialLocale, isLocale, makeI18n, storeLocale } from './i18n';
 import { AccountPage } from './pages/AccountPage';
 import { AuditPage } from './pages/AuditPage';
+import { CasesPage } from './pages/CasesPage';
 import { HomePage } from './pages/HomePage';
+import { InboxPage } from './pages/InboxPage';
+import { InstitutionPage } from './pages/InstitutionPage';
+import { InstitutionsPage } from './pages/InstitutionsPage';
+import { MyInstitutionPage } from './pages/MyInstitutionPage';
 import { MessagePage } from './pages/SimplePages';
+import { SubmissionPage } from './pages/SubmissionPage';
+import { SubmissionsPage } from './pages/SubmissionsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { ROUTES, usePath } from './router';
@@ -25,23 +32,52 @@ type Phase =
 
 interface PageDef {
 	title: MessageKey;
-	adminOnly?: boolean;
-	render: () => preact.JSX.Element;
+	/* Who may open the page; everyone signed in when absent. */
+	roles?: readonly Role[];
+	render: (params: string[]) => preact.JSX.Element;
 }
 
+const LAB: readonly Role[] = ['lab_admin'];
+const INBOX: readonly Role[] = ['lab_admin', 'supervisor'];
+const THERAPIST: readonly Role[] = ['therapist'];
+
+/* Exact paths, then patterns whose groups become the page's parameters. */
 const PAGES: Record<string, PageDef> = {
 	[ROUTES.home]: { title: 'nav.home', render: () => <HomePage /> },
-	[ROUTES.users]: { title: 'nav.users', adminOnly: true, render: () => <UsersPage /> },
-	[ROUTES.audit]: { title: 'nav.audit', adminOnly: true, render: () => <AuditPage /> },
+	[ROUTES.users]: { title: 'nav.users', roles: LAB, render: () => <UsersPage /> },
+	[ROUTES.audit]: { title: 'nav.audit', roles: LAB, render: () => <AuditPage /> },
 	[ROUTES.tokens]: { title: 'nav.tokens', render: () => <TokensPage /> },
 	[ROUTES.account]: { title: 'nav.account', render: () => <AccountPage /> },
+	[ROUTES.submissions]: { title: 'nav.submissions', roles: THERAPIST, render: () => <SubmissionsPage /> },
+	[ROUTES.newSubmission]: { title: 'wizard.titleNew', roles: THERAPIST, render: () => <SubmissionPage id={null} /> },
+	[ROUTES.cases]: { title: 'nav.cases', roles: THERAPIST, render: () => <CasesPage /> },
+	[ROUTES.inbox]: { title: 'nav.inbox', roles: INBOX, render: () => <InboxPage /> },
+	[ROUTES.institutions]: { title: 'nav.institutions', roles: LAB, render: () => <InstitutionsPage /> },
+	[ROUTES.myInstitution]: { title: 'nav.myInstitution', roles: ['institution_admin'], render: () => <MyInstitutionPage /> },
 };
 
+const PATTERNS: [RegExp, PageDef][] = [
+	[/^\/submissions\/(\d+)(?:\/([a-z]+))?$/, { title: 'submission.title', roles: THERAPIST, render: ([id, step]) => <SubmissionPage id={Number(id)} step={step} /> }],
+	[/^\/institutions\/(\d+)$/, { title: 'institution.title', roles: LAB, render: ([id]) => <InstitutionPage id={Number(id)} /> }],
+];
+
 function pageFor(path: string, user: User): { title: MessageKey; node: preact.JSX.Element } {
-	const def = PAGES[path.length > 1 ? path.replace(/\/+$/, '') : path];
+	const p = path.length > 1 ? path.replace(/\/+$/, '') : path;
+	let def = PAGES[p];
+	let params: string[] = [];
+	if (!def) {
+		for (const [re, d] of PATTERNS) {
+			const m = re.exec(p);
+			if (m) {
+				def = d;
+				params = m.slice(1).map((x) => x ?? '');
+				break;
+			}
+		}
+	}
 	if (!def) return { title: 'app.notFoundTitle', node: <MessagePage kind="notFound" /> };
-	if (def.adminOnly && user.role !== 'lab_admin') return { title: 'app.noAccessTitle', node: <MessagePage kind="noAccess" /> };
-	return { title: def.title, node: def.render() };
+	if (def.roles && !def.roles.includes(user.role)) return { title: 'app.noAccessTitle', node: <MessagePage kind="noAccess" /> };
+	return { title: def.title, node: def.render(params) };
 }
 
 function needsPassword(u: User): boolean {

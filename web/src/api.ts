@@ -66,6 +66,220 @@ export interface AuditPage {
 	per_page: number;
 }
 
+/* ---- Intake: institutions, agreements, patient cases, consent, submissions ---- */
+
+export const COUNTRIES = ['NO', 'DK', 'SE', 'other'] as const;
+export type Country = (typeof COUNTRIES)[number];
+
+export const PROGRAMME_KINDS = ['mbt_individual', 'mbt_group', 'other'] as const;
+export type ProgrammeKind = (typeof PROGRAMME_KINDS)[number];
+
+export interface Programme {
+	id: number;
+	kind: ProgrammeKind;
+	name: string;
+}
+
+export interface Institution {
+	id: number;
+	name: string;
+	org_number: string | null;
+	country: Country | null;
+	address: string | null;
+	contact_name: string | null;
+	contact_email: string | null;
+	contact_phone: string | null;
+	retention_days: number;
+	keep_ratings_for_research: boolean;
+	created_at: string;
+	programmes: Programme[];
+}
+
+export interface InstitutionInput {
+	name: string;
+	org_number?: string | null;
+	country?: Country | null;
+	address?: string | null;
+	contact_name?: string | null;
+	contact_email?: string | null;
+	contact_phone?: string | null;
+	retention_days?: number;
+	keep_ratings_for_research?: boolean;
+}
+
+export interface Member {
+	user_id: number;
+	email: string;
+	display_name: string;
+	role: Role;
+	created_at: string;
+	programme_ids: number[];
+}
+
+export const AGREEMENT_STATUSES = ['draft', 'active', 'expired', 'superseded', 'terminated'] as const;
+export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
+
+export interface Signatory {
+	user_id: number;
+	email: string;
+	display_name: string;
+	signed_date: string | null;
+}
+
+export interface Agreement {
+	id: number;
+	institution_id: number;
+	version: string;
+	signed_date: string | null;
+	valid_from: string | null;
+	valid_until: string | null;
+	status: AgreementStatus;
+	manager_name: string | null;
+	manager_title: string | null;
+	manager_level: string | null;
+	has_document: boolean;
+	created_at: string;
+	activated_at: string | null;
+	ended_at: string | null;
+	termination_reason: string | null;
+	signatories: Signatory[];
+}
+
+export interface AgreementInput {
+	version?: string;
+	signed_date?: string | null;
+	valid_from?: string | null;
+	valid_until?: string | null;
+	manager_name?: string | null;
+	manager_title?: string | null;
+	manager_level?: string | null;
+	signatory_ids?: number[];
+}
+
+export const AGE_BANDS = ['under_18', '18_25', '26_35', '36_45', '46_55', '56_65', 'over_65'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+export const GENDERS = ['female', 'male', 'other'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+export interface Consent {
+	signed_date: string;
+	quality_assurance: boolean;
+	rater_training: boolean;
+	research: boolean;
+	has_form: boolean;
+	declared_at: string;
+	withdrawn_date: string | null;
+	withdrawn_at: string | null;
+}
+
+export interface ConsentInput {
+	signed_date: string;
+	quality_assurance: boolean;
+	rater_training: boolean;
+	research: boolean;
+}
+
+export interface PatientCase {
+	id: number;
+	code: string;
+	institution_id: number;
+	institution_name: string;
+	age_band: AgeBand | null;
+	gender: Gender | null;
+	created_at: string;
+	submission_count: number;
+	consent: Consent | null;
+}
+
+export const SUBMISSION_STATES = [
+	'draft',
+	'submitted',
+	'recording_ready',
+	'assigned',
+	'rated',
+	'consensus',
+	'approved',
+	'feedback_published',
+	'closed',
+	'withdrawn',
+] as const;
+export type SubmissionState = (typeof SUBMISSION_STATES)[number];
+
+export const NEXT_STEPS = ['complete_requisition', 'upload_recording', 'assign_raters', 'rating', 'consensus', 'approval', 'feedback', 'meeting', 'none'] as const;
+export type NextStep = (typeof NEXT_STEPS)[number];
+
+export const TREATMENT_PHASES = ['early', 'middle', 'late'] as const;
+export type TreatmentPhase = (typeof TREATMENT_PHASES)[number];
+export const MODALITIES = ['individual', 'group'] as const;
+export type Modality = (typeof MODALITIES)[number];
+
+export interface HistoryEntry {
+	at: string;
+	event: string;
+	from_state: SubmissionState | null;
+	to_state: SubmissionState | null;
+	actor_email: string | null;
+}
+
+export interface Submission {
+	id: number;
+	state: SubmissionState;
+	next_step: NextStep;
+	therapist_id: number;
+	therapist_email: string;
+	therapist_name: string;
+	institution_id: number;
+	institution_name: string;
+	case_id: number;
+	case_code: string;
+	session_date: string | null;
+	session_number: number | null;
+	treatment_phase: TreatmentPhase | null;
+	modality: Modality | null;
+	instrument_id: number | null;
+	instrument_name: string | null;
+	questions: string | null;
+	declared_consent: boolean;
+	declared_no_identifiers: boolean;
+	created_at: string;
+	updated_at: string;
+	submitted_at: string | null;
+	state_changed_at: string;
+	waiting_days: number;
+	history?: HistoryEntry[];
+}
+
+export interface SubmissionInput {
+	case_id?: number;
+	session_date?: string | null;
+	session_number?: number | null;
+	treatment_phase?: TreatmentPhase | null;
+	modality?: Modality | null;
+	instrument_id?: number | null;
+	questions?: string | null;
+	declared_consent?: boolean;
+	declared_no_identifiers?: boolean;
+}
+
+export type StateCounts = Partial<Record<SubmissionState, number>>;
+
+export interface Instrument {
+	id: number;
+	code: string;
+	version: string;
+	name: string;
+	kind: string;
+}
+
+/* Where GET /api/agreements/{id}/document is: opened in a new tab, never framed (the API forbids it). */
+export function agreementDocumentUrl(id: number): string {
+	return `/api/agreements/${id}/document`;
+}
+
+export function consentFormUrl(caseId: number): string {
+	return `/api/cases/${caseId}/consent/form`;
+}
+
 /* An answer other than 2xx, or no answer at all (status 0, code "network"). */
 export class ApiError extends Error {
 	readonly status: number;
@@ -106,6 +320,8 @@ export function setGateHandler(fn: Listener | null): void {
 
 interface RequestOptions {
 	body?: unknown;
+	/* A file sent as the raw body (a signed PDF, a scanned consent form) instead of JSON. */
+	raw?: { data: Blob; type: string };
 	query?: Record<string, string | number | boolean | null | undefined>;
 	/* 401 is expected here (signing in, first session check): do not report a lost session. */
 	quiet401?: boolean;
@@ -169,8 +385,11 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 	}
 	const headers: Record<string, string> = { Accept: 'application/json' };
 	if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-	let body: string | undefined;
-	if (opts.body !== undefined) {
+	let body: string | Blob | undefined;
+	if (opts.raw) {
+		headers['Content-Type'] = opts.raw.type;
+		body = opts.raw.data;
+	} else if (opts.body !== undefined) {
 		headers['Content-Type'] = 'application/json';
 		body = JSON.stringify(opts.body);
 	}
@@ -226,4 +445,40 @@ export const api = {
 	revokeToken: (id: number) => request<void>('DELETE', `/tokens/${id}`),
 
 	audit: (q: Record<string, string | number | undefined>) => request<AuditPage>('GET', '/audit', { query: q }),
+
+	listInstitutions: () => request<{ items: Institution[] }>('GET', '/institutions'),
+	getInstitution: (id: number) => request<Institution>('GET', `/institutions/${id}`),
+	createInstitution: (body: InstitutionInput) => request<Institution>('POST', '/institutions', { body }),
+	updateInstitution: (id: number, body: Partial<InstitutionInput>) => request<Institution>('PATCH', `/institutions/${id}`, { body }),
+	addProgramme: (id: number, body: { kind: ProgrammeKind; name: string }) => request<Institution>('POST', `/institutions/${id}/programmes`, { body }),
+	listMembers: (id: number) => request<{ items: Member[] }>('GET', `/institutions/${id}/members`),
+	setMember: (id: number, userId: number, programme_ids: number[]) =>
+		request<{ items: Member[] }>('PUT', `/institutions/${id}/members/${userId}`, { body: { programme_ids } }),
+	removeMember: (id: number, userId: number) => request<void>('DELETE', `/institutions/${id}/members/${userId}`),
+
+	listAgreements: (institutionId: number) => request<{ items: Agreement[] }>('GET', `/institutions/${institutionId}/agreements`),
+	createAgreement: (institutionId: number, body: AgreementInput) => request<Agreement>('POST', `/institutions/${institutionId}/agreements`, { body }),
+	updateAgreement: (id: number, body: AgreementInput) => request<Agreement>('PATCH', `/agreements/${id}`, { body }),
+	uploadAgreementDocument: (id: number, file: Blob) => request<Agreement>('PUT', `/agreements/${id}/document`, { raw: { data: file, type: 'application/pdf' } }),
+	activateAgreement: (id: number) => request<Agreement>('POST', `/agreements/${id}/activate`, { body: {} }),
+	terminateAgreement: (id: number, reason: string) => request<Agreement>('POST', `/agreements/${id}/terminate`, { body: { reason } }),
+
+	listCases: (institutionId?: number) => request<{ items: PatientCase[] }>('GET', '/cases', { query: { institution_id: institutionId } }),
+	getCase: (id: number) => request<PatientCase>('GET', `/cases/${id}`),
+	createCase: (body: { institution_id: number; age_band?: AgeBand; gender?: Gender }) => request<PatientCase>('POST', '/cases', { body }),
+	declareConsent: (id: number, body: ConsentInput) => request<PatientCase>('PUT', `/cases/${id}/consent`, { body }),
+	uploadConsentForm: (id: number, file: Blob, type: string) => request<PatientCase>('PUT', `/cases/${id}/consent/form`, { raw: { data: file, type } }),
+	withdrawConsent: (id: number, body: { withdrawn_date: string; note?: string }) => request<PatientCase>('POST', `/cases/${id}/consent/withdraw`, { body }),
+
+	listSubmissions: (q: { state?: string; institution_id?: number | string; therapist_id?: number | string; case_id?: number } = {}) =>
+		request<{ items: Submission[]; counts: StateCounts }>('GET', '/submissions', { query: q }),
+	getSubmission: (id: number) => request<Submission>('GET', `/submissions/${id}`),
+	createSubmission: (body: SubmissionInput & { case_id: number }) => request<Submission>('POST', '/submissions', { body }),
+	updateSubmission: (id: number, body: SubmissionInput) => request<Submission>('PATCH', `/submissions/${id}`, { body }),
+	deleteSubmission: (id: number) => request<void>('DELETE', `/submissions/${id}`),
+	submitSubmission: (id: number) => request<Submission>('POST', `/submissions/${id}/submit`, { body: {} }),
+	submissionCounts: (institutionId?: number) =>
+		request<{ institution_id: number | null; counts: StateCounts; total: number }>('GET', '/submissions/counts', { query: { institution_id: institutionId } }),
+
+	listInstruments: () => request<{ items: Instrument[] }>('GET', '/instruments'),
 };

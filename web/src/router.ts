@@ -7,7 +7,22 @@ export const ROUTES = {
 	audit: '/audit',
 	tokens: '/tokens',
 	account: '/account',
+	submissions: '/submissions',
+	newSubmission: '/submissions/new',
+	cases: '/cases',
+	inbox: '/inbox',
+	institutions: '/institutions',
+	myInstitution: '/my-institution',
 } as const;
+
+/* One submission; with a step, that step of the requisition wizard. */
+export function submissionPath(id: number, step?: string): string {
+	return step ? `${ROUTES.submissions}/${id}/${step}` : `${ROUTES.submissions}/${id}`;
+}
+
+export function institutionPath(id: number): string {
+	return `${ROUTES.institutions}/${id}`;
+}
 
 export function usePath(): [string, (path: string) => void] {
 	const [path, setPath] = useState(() => location.pathname);

@@ -46,9 +46,9 @@ function Extras({ id, hint, error }: { id: string; hint?: string | undefined; er
 interface InputProps extends Common {
 	value: string;
 	onInput: (value: string) => void;
-	type?: 'text' | 'email' | 'password' | 'number' | 'date' | 'search';
+	type?: 'text' | 'email' | 'password' | 'number' | 'date' | 'search' | 'tel';
 	autoComplete?: string;
-	inputMode?: 'numeric' | 'text' | 'email' | 'search';
+	inputMode?: 'numeric' | 'text' | 'email' | 'search' | 'tel';
 	required?: boolean;
 	min?: number;
 	max?: number;
@@ -121,11 +121,128 @@ export function SelectField(p: SelectProps) {
 	);
 }
 
-export function CheckboxField(p: { id: string; label: string; checked: boolean; onChange: (v: boolean) => void }) {
+export function CheckboxField(p: { id: string; label: string; checked: boolean; onChange: (v: boolean) => void; hint?: string | undefined; error?: string | undefined; disabled?: boolean }) {
+	if (!p.hint && !p.error) {
+		return (
+			<div class="field field-checkbox">
+				<input id={p.id} name={p.id} type="checkbox" checked={p.checked} disabled={p.disabled} onChange={(e) => p.onChange(e.currentTarget.checked)} />
+				<label for={p.id}>{p.label}</label>
+			</div>
+		);
+	}
 	return (
-		<div class="field field-checkbox">
-			<input id={p.id} name={p.id} type="checkbox" checked={p.checked} onChange={(e) => p.onChange(e.currentTarget.checked)} />
-			<label for={p.id}>{p.label}</label>
+		<div class={`field field-checkbox-long${p.error ? ' has-error' : ''}`}>
+			<div class="field-checkbox">
+				<input
+					id={p.id}
+					name={p.id}
+					type="checkbox"
+					checked={p.checked}
+					disabled={p.disabled}
+					onChange={(e) => p.onChange(e.currentTarget.checked)}
+					aria-invalid={p.error ? 'true' : undefined}
+					aria-describedby={describedBy(p.id, p.hint, p.error)}
+				/>
+				<label for={p.id}>{p.label}</label>
+			</div>
+			<Extras id={p.id} hint={p.hint} error={p.error} />
+		</div>
+	);
+}
+
+interface TextAreaProps extends Common {
+	value: string;
+	onInput: (value: string) => void;
+	rows?: number;
+	maxLength?: number;
+	required?: boolean;
+	inputRef?: Ref<HTMLTextAreaElement>;
+}
+
+export function TextAreaField(p: TextAreaProps) {
+	return (
+		<div class={`field${p.error ? ' has-error' : ''}${p.class ? ` ${p.class}` : ''}`}>
+			<Label id={p.id} label={p.label} optional={p.optional} />
+			<textarea
+				id={p.id}
+				name={p.id}
+				ref={p.inputRef}
+				rows={p.rows ?? 4}
+				value={p.value}
+				maxLength={p.maxLength}
+				required={p.required}
+				onInput={(e) => p.onInput(e.currentTarget.value)}
+				aria-invalid={p.error ? 'true' : undefined}
+				aria-describedby={describedBy(p.id, p.hint, p.error)}
+			/>
+			<Extras id={p.id} hint={p.hint} error={p.error} />
+		</div>
+	);
+}
+
+interface RadioProps extends Common {
+	value: string;
+	onChange: (value: string) => void;
+	options: { value: string; label: string }[];
+	/* Lay the choices out in one row (yes/no, early/middle/late). */
+	inline?: boolean;
+}
+
+/* A group of radio buttons in a fieldset; the legend is the question. Arrow keys move between choices. */
+export function RadioField(p: RadioProps) {
+	const { t } = useI18n();
+	return (
+		<fieldset
+			id={p.id}
+			class={`field field-radio${p.inline ? ' field-radio-inline' : ''}${p.error ? ' has-error' : ''}${p.class ? ` ${p.class}` : ''}`}
+			aria-describedby={describedBy(p.id, p.hint, p.error)}
+		>
+			<legend>
+				{p.label}
+				{p.optional && <span class="optional"> ({t('common.optional')})</span>}
+			</legend>
+			<div class="radio-options">
+				{p.options.map((o) => (
+					<div class="radio-option" key={o.value}>
+						<input
+							id={`${p.id}-${o.value}`}
+							type="radio"
+							name={p.id}
+							value={o.value}
+							checked={p.value === o.value}
+							onChange={() => p.onChange(o.value)}
+							aria-invalid={p.error ? 'true' : undefined}
+						/>
+						<label for={`${p.id}-${o.value}`}>{o.label}</label>
+					</div>
+				))}
+			</div>
+			<Extras id={p.id} hint={p.hint} error={p.error} />
+		</fieldset>
+	);
+}
+
+interface FileProps extends Common {
+	accept: string;
+	onFile: (file: File | null) => void;
+	inputRef?: Ref<HTMLInputElement>;
+}
+
+export function FileField(p: FileProps) {
+	return (
+		<div class={`field field-file${p.error ? ' has-error' : ''}${p.class ? ` ${p.class}` : ''}`}>
+			<Label id={p.id} label={p.label} optional={p.optional} />
+			<input
+				id={p.id}
+				name={p.id}
+				ref={p.inputRef}
+				type="file"
+				accept={p.accept}
+				onChange={(e) => p.onFile(e.currentTarget.files?.[0] ?? null)}
+				aria-invalid={p.error ? 'true' : undefined}
+				aria-describedby={describedBy(p.id, p.hint, p.error)}
+			/>
+			<Extras id={p.id} hint={p.hint} error={p.error} />
 		</div>
 	);
 }

@@ -13,9 +13,14 @@ export interface NavItem {
 
 export function navItems(role: Role): NavItem[] {
 	const items: NavItem[] = [{ path: ROUTES.home, label: 'nav.home' }];
-	if (role === 'lab_admin') {
-		items.push({ path: ROUTES.users, label: 'nav.users' }, { path: ROUTES.audit, label: 'nav.audit' });
+	if (role === 'therapist') {
+		items.push({ path: ROUTES.submissions, label: 'nav.submissions' }, { path: ROUTES.cases, label: 'nav.cases' });
 	}
+	if (role === 'lab_admin' || role === 'supervisor') items.push({ path: ROUTES.inbox, label: 'nav.inbox' });
+	if (role === 'lab_admin') {
+		items.push({ path: ROUTES.institutions, label: 'nav.institutions' }, { path: ROUTES.users, label: 'nav.users' }, { path: ROUTES.audit, label: 'nav.audit' });
+	}
+	if (role === 'institution_admin') items.push({ path: ROUTES.myInstitution, label: 'nav.myInstitution' });
 	items.push({ path: ROUTES.tokens, label: 'nav.tokens' }, { path: ROUTES.account, label: 'nav.account' });
 	return items;
 }

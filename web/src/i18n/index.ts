@@ -70,6 +70,8 @@ export interface I18n {
 	/* Date and time in the user's locale; '—' for null. */
 	dateTime: (iso: string | null | undefined) => string;
 	date: (iso: string | null | undefined) => string;
+	/* A calendar date from the API ("2026-03-14"), shown as that same day in the user's locale. */
+	day: (ymd: string | null | undefined) => string;
 	/* "in 45 seconds" in the user's language. */
 	inSeconds: (secs: number) => string;
 	/* The text to show for a failed request. */
@@ -88,6 +90,9 @@ function parseDate(iso: string | null | undefined): Date | null {
  * Returns null for a message not recognised. */
 function translateFieldMessage(t: I18n['t'], msg: string): string | null {
 	const rules: [RegExp, (m: RegExpExecArray) => string][] = [
+		[/Norwegian national identity number|fødselsnummer/i, () => t('field.identityNo')],
+		[/Danish CPR/i, () => t('field.identityDk')],
+		[/organi[sz]ation number|check digit/i, () => t('field.orgNumber')],
 		[/at least (\d+) characters?/i, (m) => t('field.minLength', { n: m[1] ?? '' })],
 		[/at most (\d+) characters?/i, (m) => t('field.maxLength', { n: m[1] ?? '' })],
 		[/(?:between|from) (\d+) (?:and|to) (\d+)/i, (m) => t('field.range', { min: m[1] ?? '', max: m[2] ?? '' })],
@@ -121,6 +126,7 @@ export function makeI18n(locale: Locale): I18n {
 	const tag = INTL_TAG[locale];
 	const dtf = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
 	const df = new Intl.DateTimeFormat(tag, { dateStyle: 'medium' });
+	const dayf = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'UTC' });
 	const rtf = new Intl.RelativeTimeFormat(tag, { numeric: 'always' });
 	return {
 		locale,
@@ -132,6 +138,15 @@ export function makeI18n(locale: Locale): I18n {
 		date: (iso) => {
 			const d = parseDate(iso);
 			return d ? df.format(d) : t('common.none');
+		},
+		day: (ymd) => {
+			const m = ymd ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd) : null;
+			if (!m) {
+				const d = parseDate(ymd);
+				return d ? df.format(d) : t('common.none');
+			}
+			/* Midnight UTC formatted in UTC: the same calendar day in every time zone. */
+			return dayf.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
 		},
 		inSeconds: (secs) => (secs >= 90 ? rtf.format(Math.ceil(secs / 60), 'minute') : rtf.format(Math.max(1, Math.ceil(secs)), 'second')),
 		errorText: (err) => {

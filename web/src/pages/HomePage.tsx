@@ -7,11 +7,20 @@ import { ROUTES, linkClick } from '../router';
 export function HomePage() {
 	const { t } = useI18n();
 	const { user, navigate } = useApp();
-	const admin = user.role === 'lab_admin';
+	const role = user.role;
 	const now: { path: string; text: MessageKey; link: MessageKey }[] = [];
-	if (admin) {
-		now.push({ path: ROUTES.users, text: 'home.now.users', link: 'nav.users' }, { path: ROUTES.audit, text: 'home.now.audit', link: 'nav.audit' });
+	if (role === 'therapist') {
+		now.push({ path: ROUTES.submissions, text: 'home.now.submissions', link: 'nav.submissions' }, { path: ROUTES.cases, text: 'home.now.cases', link: 'nav.cases' });
 	}
+	if (role === 'lab_admin' || role === 'supervisor') now.push({ path: ROUTES.inbox, text: role === 'lab_admin' ? 'home.now.inbox' : 'home.now.inboxRead', link: 'nav.inbox' });
+	if (role === 'lab_admin') {
+		now.push(
+			{ path: ROUTES.institutions, text: 'home.now.institutions', link: 'nav.institutions' },
+			{ path: ROUTES.users, text: 'home.now.users', link: 'nav.users' },
+			{ path: ROUTES.audit, text: 'home.now.audit', link: 'nav.audit' },
+		);
+	}
+	if (role === 'institution_admin') now.push({ path: ROUTES.myInstitution, text: 'home.now.myInstitution', link: 'nav.myInstitution' });
 	now.push({ path: ROUTES.tokens, text: 'home.now.tokens', link: 'nav.tokens' }, { path: ROUTES.account, text: 'home.now.account', link: 'nav.account' });
 
 	return (
