@@ -490,7 +490,7 @@ describe('intake screens against the stand-in API', () => {
 		await dialog.waitFor({ state: 'detached' });
 		await row.filter({ hasText: 'Mona Leder' }).filter({ hasText: 'Tora Terapeut' }).waitFor();
 
-		await row.getByRole('button', { name: 'Upload the signed PDF of version 2026-1' }).click();
+		await row.getByRole('button', { name: 'Upload signed PDF of version 2026-1' }).click();
 		dialog = page.getByRole('dialog', { name: 'Signed PDF of version 2026-1' });
 		await dialog.getByLabel('Signed agreement (PDF)').setInputFiles({ name: 'avtale.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) });
 		await dialog.getByRole('button', { name: 'Upload' }).click();

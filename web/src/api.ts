@@ -214,7 +214,8 @@ export const MODALITIES = ['individual', 'group'] as const;
 export type Modality = (typeof MODALITIES)[number];
 
 export interface HistoryEntry {
-	at: string;
+	/* ISO 8601 by the contract; some servers have sent Unix seconds. */
+	at: string | number;
 	event: string;
 	from_state: SubmissionState | null;
 	to_state: SubmissionState | null;

@@ -87,6 +87,11 @@ export function SubmissionFacts({ sub, showTherapist = false }: { sub: Submissio
 	);
 }
 
+/* The API promises ISO 8601; tolerate Unix seconds too, so a history never shows 1970. */
+function isoOf(at: string | number): string {
+	return typeof at === 'number' ? new Date(at * 1000).toISOString() : at;
+}
+
 export function HistoryTable({ sub }: { sub: Submission }) {
 	const { t, dateTime } = useI18n();
 	const hid = `hist-caption-${sub.id}`;
@@ -107,7 +112,7 @@ export function HistoryTable({ sub }: { sub: Submission }) {
 					{(sub.history ?? []).map((h, i) => (
 						<tr key={i}>
 							<td class="nowrap">
-								<time dateTime={h.at}>{dateTime(h.at)}</time>
+								<time dateTime={isoOf(h.at)}>{dateTime(isoOf(h.at))}</time>
 							</td>
 							<td>
 								{h.from_state && h.to_state && h.from_state !== h.to_state
