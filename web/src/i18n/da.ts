@@ -767,4 +767,13 @@ export const da: Messages = {
 	'field.identityNo': 'Dette indeholder et gyldigt norsk fødselsnummer (eller D-nummer). kvalab må ikke rumme patienters identitet: fjern det.',
 	'field.identityDk': 'Dette indeholder et gyldigt dansk CPR-nummer. kvalab må ikke rumme patienters identitet: fjern det.',
 	'field.orgNumber': 'Dette er ikke et gyldigt organisationsnummer for det valgte land.',
+	'error.invalid_input': 'Nogle af oplysningerne er ikke gyldige. Tjek de markerede felter.',
+	'error.not_a_draft': 'Dette kan ikke længere ændres, fordi det ikke længere er en kladde. Genindlæs siden for at se status.',
+	'error.not_active': 'Kun en aftale, der er i kraft, kan opsiges.',
+	'error.no_consent': 'Erklær samtykket, før du vedhæfter den underskrevne blanket.',
+	'error.no_active_consent': 'Der er intet samtykke i kraft at tilbagekalde for denne sag.',
+	'error.unsupported_file': 'Filen skal være PDF, JPEG eller PNG.',
+	'error.empty_file': 'Filen er tom.',
+	'field.signatoriesMembers': 'Kun terapeuter, der hører til institutionen, kan underskrive aftalen.',
+	'field.nameTaken': 'En anden institution har allerede dette navn.',
 };

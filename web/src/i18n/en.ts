@@ -766,4 +766,13 @@ export const en = {
 	'field.identityNo': 'This contains a valid Norwegian national identity number (fødselsnummer or D-number). kvalab must not hold patient identities: remove it.',
 	'field.identityDk': 'This contains a valid Danish CPR number. kvalab must not hold patient identities: remove it.',
 	'field.orgNumber': 'This is not a valid organisation number for the chosen country.',
+	'error.invalid_input': 'Some of the information is not valid. Check the marked fields.',
+	'error.not_a_draft': 'This can no longer be changed: it is not a draft any more. Reload the page to see its state.',
+	'error.not_active': 'Only an agreement in force can be terminated.',
+	'error.no_consent': 'Declare the consent before attaching the signed form.',
+	'error.no_active_consent': 'There is no consent in force to withdraw for this case.',
+	'error.unsupported_file': 'The file must be a PDF, JPEG or PNG.',
+	'error.empty_file': 'The file is empty.',
+	'field.signatoriesMembers': 'Only therapists who belong to the institution can sign its agreement.',
+	'field.nameTaken': 'Another institution already has this name.',
 } satisfies Record<string, string>;

@@ -93,6 +93,8 @@ function translateFieldMessage(t: I18n['t'], msg: string): string | null {
 		[/Norwegian national identity number|fødselsnummer/i, () => t('field.identityNo')],
 		[/Danish CPR/i, () => t('field.identityDk')],
 		[/organi[sz]ation number|check digit/i, () => t('field.orgNumber')],
+		[/therapists who are members of the institution/i, () => t('field.signatoriesMembers')],
+		[/already belongs to another institution/i, () => t('field.nameTaken')],
 		[/at least (\d+) characters?/i, (m) => t('field.minLength', { n: m[1] ?? '' })],
 		[/at most (\d+) characters?/i, (m) => t('field.maxLength', { n: m[1] ?? '' })],
 		[/(?:between|from) (\d+) (?:and|to) (\d+)/i, (m) => t('field.range', { min: m[1] ?? '', max: m[2] ?? '' })],

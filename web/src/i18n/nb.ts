@@ -767,4 +767,13 @@ export const nb: Messages = {
 	'field.identityNo': 'Dette inneholder et gyldig norsk fødselsnummer (eller D-nummer). kvalab skal ikke ha pasienters identitet: fjern det.',
 	'field.identityDk': 'Dette inneholder et gyldig dansk CPR-nummer. kvalab skal ikke ha pasienters identitet: fjern det.',
 	'field.orgNumber': 'Dette er ikke et gyldig organisasjonsnummer for landet som er valgt.',
+	'error.invalid_input': 'Noen av opplysningene er ikke gyldige. Sjekk de merkede feltene.',
+	'error.not_a_draft': 'Dette kan ikke lenger endres fordi det ikke er et utkast lenger. Last inn siden på nytt for å se statusen.',
+	'error.not_active': 'Bare en avtale som er i kraft, kan sies opp.',
+	'error.no_consent': 'Erklær samtykket før du legger ved det signerte skjemaet.',
+	'error.no_active_consent': 'Det finnes ikke noe samtykke i kraft å trekke for denne saken.',
+	'error.unsupported_file': 'Filen må være PDF, JPEG eller PNG.',
+	'error.empty_file': 'Filen er tom.',
+	'field.signatoriesMembers': 'Bare terapeuter som hører til institusjonen, kan signere avtalen.',
+	'field.nameTaken': 'En annen institusjon har allerede dette navnet.',
 };

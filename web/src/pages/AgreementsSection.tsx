@@ -334,7 +334,7 @@ function DocumentDialog({ agreement, onClose, onSaved }: { agreement: Agreement;
 			announce(t('agreement.pdfUploaded', { version: agreement.version }));
 			return;
 		} catch (err) {
-			setFieldError(errorText(err));
+			setFieldError(err instanceof ApiError && err.code === 'unsupported_file' ? t('agreement.notPdf') : errorText(err));
 			document.getElementById('agr-pdf')?.focus();
 		}
 		setBusy(false);

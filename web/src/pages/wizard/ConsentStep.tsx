@@ -97,7 +97,7 @@ export function ConsentStep({ sub }: { sub: Submission }) {
 					const m = fieldText(err, f);
 					if (m) fe[k] = m;
 				}
-				if (err.status === 413 || err.code === 'unsupported_media_type' || err.code === 'bad_document') fe.form = errorText(err);
+				if (err.status === 413 || err.code === 'unsupported_file' || err.code === 'empty_file') fe.form = err.code === 'unsupported_file' ? t('wizard.consent.formType') : errorText(err);
 				setErrors(fe);
 				setError(Object.keys(fe).length ? t('error.fixFields') : errorText(err));
 				focusFirst(fe);
