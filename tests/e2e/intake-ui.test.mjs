@@ -508,6 +508,8 @@ describe('intake screens against the stand-in API', () => {
 		await row.filter({ hasText: 'In force' }).waitFor();
 		await page.getByText('In force: version 2026-1', { exact: false }).waitFor();
 		await page.getByRole('status').filter({ hasText: 'Version 2026-1 is now in force' }).waitFor();
+		/* The Activate button is gone: the keyboard lands on the section, not the top of the page. */
+		await page.waitForFunction(() => document.activeElement?.id === 'agr-h');
 		await assertAccessible(page, 'the institution page with an agreement in force');
 		await shot(page, 'admin-institution');
 		await signOut(page);
@@ -685,6 +687,7 @@ describe('intake screens against the stand-in API', () => {
 		await dialog.getByRole('button', { name: 'Withdraw consent' }).click();
 		await dialog.waitFor({ state: 'detached' });
 		await row.filter({ hasText: /Withdrawn/ }).waitFor();
+		await page.waitForFunction(() => document.activeElement?.closest('.table-wrap') !== null, undefined, { timeout: 2000 });
 		assert.equal(await row.getByRole('button', { name: /Withdraw consent/ }).count(), 0);
 		await nav(page, 'Submissions');
 		await page.getByRole('row').filter({ hasText: first.code }).filter({ hasText: 'Withdrawn' }).waitFor();

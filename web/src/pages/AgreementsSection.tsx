@@ -1,13 +1,14 @@
 /* Lab admin: an institution's data processing agreements — draft one, attach the signed PDF, activate
  * it (which supersedes the one in force) and terminate it. The PDF opens in a new tab, never in a
  * frame: the API forbids framing. */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiError, agreementDocumentUrl, api, type Agreement, type AgreementInput, type Institution, type Member } from '../api';
 import { useApp } from '../app-context';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { CheckboxField, ErrorNotice, FileField, TextAreaField, TextField } from '../components/Field';
 import { AgreementBadge } from '../components/StateBadge';
+import { useFocusFallback } from '../components/focus';
 import { type I18n, type MessageKey, hasKey, useI18n } from '../i18n';
 import { MAX_DOCUMENT_BYTES, isDay } from '../intake';
 
@@ -42,11 +43,13 @@ export function AgreementsSection({ institution, members, agreements, onChanged 
 		onChanged();
 	};
 	const active = agreements?.find((a) => a.status === 'active') ?? null;
+	const headRef = useRef<HTMLHeadingElement>(null);
+	useFocusFallback(headRef, [agreements]);
 
 	return (
 		<section class="card" aria-labelledby="agr-h">
 			<div class="section-head">
-				<h2 id="agr-h">{t('agreements.title')}</h2>
+				<h2 id="agr-h" ref={headRef} tabIndex={-1} class="focus-target">{t('agreements.title')}</h2>
 				<button type="button" class="button" onClick={() => setPending({ kind: 'create' })}>
 					{t('agreements.new')}
 				</button>

@@ -1,10 +1,11 @@
 /* Therapist: one's pseudonymous patient cases, what each patient consented to, and withdrawing consent. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, consentFormUrl, type PatientCase } from '../api';
 import { useApp } from '../app-context';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice, TextAreaField, TextField } from '../components/Field';
 import { PageHeading } from '../components/PageHeading';
+import { useFocusFallback } from '../components/focus';
 import { type I18n, useI18n } from '../i18n';
 import { consentActive, isDay, todayLocal } from '../intake';
 
@@ -43,6 +44,8 @@ export function CasesPage() {
 	const [errors, setErrors] = useState<{ date?: string; note?: string }>({});
 	const [dialogError, setDialogError] = useState('');
 	const [busy, setBusy] = useState(false);
+	const tableRef = useRef<HTMLDivElement>(null);
+	useFocusFallback(tableRef, [items]);
 
 	useEffect(() => {
 		let live = true;
@@ -111,7 +114,7 @@ export function CasesPage() {
 			{items === null && !error && <p class="loading">{t('common.loading')}</p>}
 			{items !== null && items.length === 0 && <p class="empty">{t('cases.empty')}</p>}
 			{items !== null && items.length > 0 && (
-				<div class="table-wrap" role="region" aria-labelledby="cases-caption" tabIndex={0}>
+				<div class="table-wrap" role="region" aria-labelledby="cases-caption" tabIndex={0} ref={tableRef}>
 					<table class="table">
 						<caption id="cases-caption" class="visually-hidden">
 							{t('cases.caption')}

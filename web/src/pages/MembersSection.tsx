@@ -1,11 +1,12 @@
 /* Lab admin: the therapists who belong to an institution and the programmes each works in. Only
  * members can open patient cases there and sign its data processing agreement. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Institution, type Member, type User } from '../api';
 import { useApp } from '../app-context';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { CheckboxField, ErrorNotice, SelectField } from '../components/Field';
+import { useFocusFallback } from '../components/focus';
 import { useI18n } from '../i18n';
 
 interface Props {
@@ -61,6 +62,8 @@ export function MembersSection({ institution, members, onMembers }: Props) {
 	const candidates = (therapists ?? []).filter((u) => !memberIds.has(u.id));
 	const programmeName = (id: number) => institution.programmes.find((p) => p.id === id)?.name ?? `#${id}`;
 	const nameOf = (m: { display_name: string; email: string }) => m.display_name || m.email;
+	const headRef = useRef<HTMLHeadingElement>(null);
+	useFocusFallback(headRef, [members]);
 
 	async function add(e: Event) {
 		e.preventDefault();
@@ -117,7 +120,7 @@ export function MembersSection({ institution, members, onMembers }: Props) {
 
 	return (
 		<section class="card" aria-labelledby="mem-h">
-			<h2 id="mem-h">{t('members.title')}</h2>
+			<h2 id="mem-h" ref={headRef} tabIndex={-1} class="focus-target">{t('members.title')}</h2>
 			<p class="hint">{t('members.intro')}</p>
 			{members === null && <p class="loading">{t('common.loading')}</p>}
 			{members !== null && members.length === 0 && <p class="empty">{t('members.empty')}</p>}

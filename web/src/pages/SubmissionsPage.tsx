@@ -1,10 +1,11 @@
 /* Therapist: one's own submissions with their state and next step; drafts can be resumed or deleted. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Submission } from '../api';
 import { useApp } from '../app-context';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNotice } from '../components/Field';
 import { PageHeading } from '../components/PageHeading';
+import { useFocusFallback } from '../components/focus';
 import { StateBadge } from '../components/StateBadge';
 import { useI18n } from '../i18n';
 import { ROUTES, linkClick, submissionPath } from '../router';
@@ -18,6 +19,8 @@ export function SubmissionsPage() {
 	const [deleting, setDeleting] = useState<Submission | null>(null);
 	const [busy, setBusy] = useState(false);
 	const [deleteError, setDeleteError] = useState('');
+	const tableRef = useRef<HTMLDivElement>(null);
+	useFocusFallback(tableRef, [items]);
 
 	useEffect(() => {
 		let live = true;
@@ -68,7 +71,7 @@ export function SubmissionsPage() {
 					<p class="hint" aria-live="polite">
 						{t('submissions.count', { n: items.length, drafts })}
 					</p>
-					<div class="table-wrap" role="region" aria-labelledby="subs-caption" tabIndex={0}>
+					<div class="table-wrap" role="region" aria-labelledby="subs-caption" tabIndex={0} ref={tableRef}>
 						<table class="table">
 							<caption id="subs-caption" class="visually-hidden">
 								{t('submissions.caption')}
