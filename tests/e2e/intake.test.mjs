@@ -2,7 +2,8 @@
 // data processing agreement (set up through the API: institution, therapist as member and signatory,
 // a draft with a signed PDF); the therapist runs the requisition wizard end to end — a new patient
 // case, consent, session details with a fødselsnummer refused at the field, declarations, sending —
-// and the lab admin finds the submission in the inbox. axe-core checks each new screen.
+// and the lab admin finds the submission in the inbox; the institution admin sees the agreement and
+// counts only. axe-core checks each new screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
@@ -212,5 +213,32 @@ test('the lab admin sees the submission in the inbox', async () => {
 	await assertAccessible(page, 'the submission details');
 	await page.keyboard.press('Escape');
 	await dialog.waitFor({ state: 'detached' });
+});
+
+test('the institution admin sees the agreement in force and counts only', async () => {
+	const email = 'leder@oslo-mbt.example';
+	let r = await admin.post('/api/users', { email, role: 'institution_admin', display_name: 'Ine Leder', institution_id: inst.id });
+	assert.equal(r.status, 201, r.text);
+	const otp = r.json.one_time_password;
+	const password = 'a calm and long passphrase 7';
+	await signOut();
+	await page.locator('#login-email').fill(email);
+	await page.locator('#login-password').fill(otp);
+	await page.locator('#login-password').press('Enter');
+	await page.locator('#fpw-current').fill(otp);
+	await page.locator('#fpw-new').fill(password);
+	await page.locator('#fpw-repeat').fill(password);
+	await page.locator('#fpw-repeat').press('Enter');
+	await page.locator('nav.app-nav').waitFor();
+	await page.locator('#lang-header').selectOption('en');
+	await page.locator('nav.app-nav').getByRole('link', { name: 'My institution' }).click();
+	await page.getByRole('heading', { level: 2, name: 'Oslo MBT-klinikk' }).waitFor();
+	await loaded();
+	await page.getByText('Version 2026-1').waitFor();
+	await page.getByText('1 in all').waitFor();
+	const counts = page.getByRole('table', { name: 'Submissions of Oslo MBT-klinikk by state' });
+	assert.match(await counts.getByRole('row', { name: /Submitted/ }).textContent(), /1$/);
+	assert.equal(await page.getByText(/P-[0-9A-Z]{4}-/).count(), 0, 'no case codes');
+	await assertAccessible(page, 'my institution');
 	assert.deepEqual(browser.problems, [], 'no page errors or CSP violations');
 });
