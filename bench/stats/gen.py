@@ -4,7 +4,9 @@
 Each session has a latent quality; raters A and B see it with their own bias and noise and
 round to the scale. The same rows are written three times under the column names each
 `kvalab stats` form expects (icc: subject,rater,score; kappa: subject,rater,category; alpha:
-unit,coder,value), plus a wide file for R. Deterministic for a given --seed.
+unit,coder,value), plus a wide file for R. Those files list sessions in id order, two rows
+each, as an export sorted by session does; *_shuffled.csv hold the same rows in random order,
+to time kvalab on files that are neither sorted nor grouped. Deterministic for a given --seed.
 """
 import argparse
 import os
@@ -28,12 +30,15 @@ def main():
             v = round(latent + bias[r] + rng.gauss(0, 0.7))
             pair.append(min(7, max(1, v)))
         rows.append((f"S{s:06d}", pair))
+    lines = [f"{sid},{r},{v}\n" for sid, pair in rows for r, v in zip(("A", "B"), pair)]
+    shuffled = lines[:]
+    rng.shuffle(shuffled)
     for name, header in (("icc", "subject,rater,score"), ("kappa", "subject,rater,category"),
                          ("alpha", "unit,coder,value")):
-        with open(os.path.join(a.out, f"{name}.csv"), "w") as f:
-            f.write(header + "\n")
-            for sid, (x, y) in rows:
-                f.write(f"{sid},A,{x}\n{sid},B,{y}\n")
+        for suffix, body in (("", lines), ("_shuffled", shuffled)):
+            with open(os.path.join(a.out, f"{name}{suffix}.csv"), "w") as f:
+                f.write(header + "\n")
+                f.writelines(body)
     with open(os.path.join(a.out, "wide.csv"), "w") as f:
         f.write("session,A,B\n")
         for sid, (x, y) in rows:

@@ -4,14 +4,20 @@
 Usage (from the repository root, after `make build/kvalab`):
     python3 bench/stats/run.py [--sessions 100000] [--reps 7] [--r-reps 3] [--bin build/kvalab]
 
-Two comparisons, both on the one data set that gen.py writes:
-  engine  the C statistics engine alone (bench/stats/engine.c, median of --engine-reps runs)
-          against R's computation alone (psych::ICC, psych::cohen.kappa, Krippendorff's alpha
-          in plain vectorised R; median of --r-reps runs, data frame already in memory);
-  CLI     `kvalab stats ...` as a process (read CSV, compute, print JSON; median of --reps)
-          against R's read.csv plus the same computation, in process (R's start-up and
-          library loading not counted).
-Results of the two sides are checked against each other before anything is printed.
+Three comparisons, all on the one data set that gen.py writes:
+  engine     the C statistics engine alone (bench/stats/engine.c, median of --engine-reps
+             runs) against R's computation alone (psych::ICC, psych::cohen.kappa,
+             Krippendorff's alpha in plain vectorised R; median of --r-reps runs, data frame
+             already in memory);
+  in process `kvalab stats ...` as a process (start, read the CSV, compute, print JSON;
+             median of --reps) against R's read.csv plus the same computation timed inside
+             one R session, so R's start-up and library loading are not counted;
+  process    the same kvalab runs against R as a process too (bench/stats/one.R under
+             Rscript: start R, load psych, read.csv, compute, print; median of --r-reps),
+             both timed from outside in the same way.
+kvalab is also timed on *_shuffled.csv, the same rows in random order, since its input path
+is fastest on files grouped by session with ids in order (gen.py's main files).
+Results of all sides are checked against each other before anything is printed.
 """
 import argparse
 import json
@@ -61,35 +67,54 @@ def main():
                     "--out", a.out], check=True)
     engine = json.loads(subprocess.run([build_engine(a.out), f"{a.out}/wide.csv", str(a.engine_reps)],
                                        check=True, capture_output=True, text=True).stdout)
-    cli = {
-        "icc": timed([a.bin, "stats", "icc", f"{a.out}/icc.csv"], a.reps),
-        "kappa": timed([a.bin, "stats", "kappa", f"{a.out}/kappa.csv"], a.reps),
-        "alpha": timed([a.bin, "stats", "alpha", f"{a.out}/alpha.csv", "--metric", "interval"], a.reps),
-    }
+    args = {"icc": ["icc"], "kappa": ["kappa"], "alpha": ["alpha", "--metric", "interval"]}
+    cli, shuffled, rproc = {}, {}, {}
+    for name, cmd in args.items():
+        cli[name] = timed([a.bin, "stats", cmd[0], f"{a.out}/{name}.csv", *cmd[1:]], a.reps)
+        shuffled[name] = timed([a.bin, "stats", cmd[0], f"{a.out}/{name}_shuffled.csv", *cmd[1:]], a.reps)
     r = json.loads(subprocess.run(["Rscript", os.path.join(HERE, "bench.R"), a.out, str(a.r_reps)],
                                   check=True, capture_output=True, text=True).stdout)
+    for name in args:
+        rproc[name] = timed(["Rscript", os.path.join(HERE, "one.R"), a.out, name], a.r_reps)
 
     # Same answers everywhere (psych's ICC goes through lme4, so only to its tolerance).
     checks = [("ICC3", cli["icc"][1]["ICC3"]["icc"], r["ICC3"], 1e-5),
               ("ICC3 engine", engine["icc"], cli["icc"][1]["ICC3"]["icc"], 1e-12),
+              ("ICC3 shuffled", shuffled["icc"][1]["ICC3"]["icc"], cli["icc"][1]["ICC3"]["icc"], 1e-12),
+              ("ICC3 R process", rproc["icc"][1]["icc"], r["ICC3"], 1e-9),
               ("kappa", cli["kappa"][1]["kappa"], r["kappa"], 1e-9),
               ("kappa engine", engine["kappa"], r["kappa"], 1e-9),
+              ("kappa shuffled", shuffled["kappa"][1]["kappa"], r["kappa"], 1e-9),
+              ("kappa R process", rproc["kappa"][1]["kappa"], r["kappa"], 1e-9),
               ("alpha", cli["alpha"][1]["alpha"], r["alpha_interval"], 1e-9),
-              ("alpha engine", engine["alpha"], r["alpha_interval"], 1e-9)]
+              ("alpha engine", engine["alpha"], r["alpha_interval"], 1e-9),
+              ("alpha shuffled", shuffled["alpha"][1]["alpha"], r["alpha_interval"], 1e-9),
+              ("alpha R process", rproc["alpha"][1]["alpha"], r["alpha_interval"], 1e-9)]
     for name, mine, theirs, tol in checks:
         if abs(mine - theirs) > tol:
             sys.exit(f"{name}: kvalab {mine} vs R {theirs}")
 
     print(f"{a.sessions} double-rated sessions ({2 * a.sessions} rows), same data and run for both.")
     print(f"R read.csv: wide file {r['read_wide_seconds']:.3f} s (ICC, kappa), "
-          f"long file {r['read_long_seconds']:.3f} s (alpha); R start-up not counted")
+          f"long file {r['read_long_seconds']:.3f} s (alpha)")
     print()
-    print(f"{'statistic':<26}{'engine':>10}{'R compute':>11}{'x':>8}{'kvalab CLI':>12}{'R read+comp':>13}{'x':>8}")
-    for name, label in (("icc", "ICC (psych::ICC)"), ("kappa", "kappa (psych::cohen.kappa)"),
-                        ("alpha", "alpha interval (plain R)")):
-        e, rc, k = engine[f"{name}_seconds"], r[f"{name}_seconds"], cli[name][0]
-        rr = rc + r["read_long_seconds" if name == "alpha" else "read_wide_seconds"]
-        print(f"{label:<26}{e:>10.4f}{rc:>11.4f}{rc / e:>7.0f}x{k:>12.4f}{rr:>13.4f}{rr / k:>7.1f}x")
+    print("engine: computation alone, data in memory")
+    print(f"{'statistic':<27}{'kvalab':>10}{'R':>10}{'x':>8}")
+    labels = (("icc", "ICC (psych::ICC)"), ("kappa", "kappa (psych::cohen.kappa)"),
+              ("alpha", "alpha interval (plain R)"))
+    for name, label in labels:
+        e, rc = engine[f"{name}_seconds"], r[f"{name}_seconds"]
+        print(f"{label:<27}{e:>10.4f}{rc:>10.4f}{rc / e:>7.0f}x")
+    print()
+    print("end to end: kvalab stats as a process (start, read CSV, compute, print JSON) against")
+    print("  R in process: read.csv + compute inside one R session (R start-up not counted)")
+    print("  R process:    Rscript one.R, start-up and library(psych) counted, timed like kvalab")
+    print(f"{'statistic':<27}{'kvalab':>9}{'shuffled':>10}{'R in proc':>11}{'x':>7}{'R process':>11}{'x':>7}")
+    for name, label in labels:
+        k, ks = cli[name][0], shuffled[name][0]
+        ri = r[f"{name}_seconds"] + r["read_long_seconds" if name == "alpha" else "read_wide_seconds"]
+        rp = rproc[name][0]
+        print(f"{label:<27}{k:>9.4f}{ks:>10.4f}{ri:>11.4f}{ri / k:>6.1f}x{rp:>11.4f}{rp / k:>6.0f}x")
     print()
     for name, mine, theirs, _ in checks:
         print(f"  {name}: {mine:.12f} vs {theirs:.12f}")
