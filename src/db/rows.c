@@ -63,7 +63,7 @@ json_t *db_row_object(struct db_stmt *st, const char *const *bools)
 			v = json_null();
 		else if (is_listed(name, bools))
 			v = json_boolean(db_col_int(st, i) != 0);
-		else if (ends_with(name, "_at") && db_col_is_int(st, i))
+		else if ((ends_with(name, "_at") || !strcmp(name, "at")) && db_col_is_int(st, i))
 			v = db_col_int(st, i) ? iso_time(db_col_int(st, i)) : json_null();
 		else if (db_col_is_int(st, i))
 			v = json_integer(db_col_int(st, i));

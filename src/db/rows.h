@@ -1,5 +1,4 @@
-/* Reading query results as JSON: each row becomes an object keyed by column name, so a read
- * query is one SQL string and its arguments. Conventions: a column whose name ends in "_at"
+/* Reading query results as JSON: each row becomes an object keyed by column name, so a read * query is one SQL string and its arguments. Conventions: a column named "at" or ending in "_at"
  * holds Unix seconds and becomes an ISO 8601 UTC string (NULL or 0 -> null); columns named in
  * `bools` become true/false. */
 #ifndef KV_DB_ROWS_H

@@ -38,25 +38,43 @@ export async function startServer({ adminEmail = 'admin@lab.example', web = true
   };
   const args = ['serve', '--data', data, '--listen', '127.0.0.1:0'];
   if (web) args.push('--web', join(ROOT, 'web/dist'));
-  const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  proc.stderr.on('data', (d) => { log += d; });
-  const url = await new Promise((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${log}`)), 15000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/\S+)/);
-      if (m) { clearTimeout(timer); ok(m[1]); }
+  const launch = async () => {
+    const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stderr.on('data', (d) => { log += d; });
+    const url = await new Promise((ok, fail) => {
+      let out = '';
+      const timer = setTimeout(() => fail(new Error(`server did not start:\n${log}`)), 15000);
+      proc.stdout.on('data', (d) => {
+        out += d;
+        const m = out.match(/listening on (http:\/\/\S+)/);
+        if (m) { clearTimeout(timer); ok(m[1]); }
+      });
+      proc.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}:\n${log}`)); });
     });
-    proc.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}:\n${log}`)); });
-  });
-  proc.stdout.resume();
-  return {
-    url, data, admin, proc,
+    proc.stdout.resume();
+    return { proc, url };
+  };
+  const first = await launch();
+  const server = {
+    url: first.url, data, admin, proc: first.proc,
     log: () => log,
+    // Kills the server like a power cut (SIGKILL) and starts it again on the same data.
+    async crashAndRestart() {
+      const dead = new Promise((r) => server.proc.once('exit', r));
+      server.proc.kill('SIGKILL');
+      await dead;
+      // Same port, so clients and upload URLs stay valid, as behind a load balancer.
+      const port = new URL(server.url).port;
+      args[args.indexOf('--listen') + 1] = `127.0.0.1:${port}`;
+      const next = await launch();
+      server.proc = next.proc;
+      server.url = next.url;
+      return server;
+    },
     // Stops the server; the data folder is removed unless keep is set (to inspect it after).
     async stop({ keep = false } = {}) {
+      const proc = server.proc;
       if (proc.exitCode === null && proc.signalCode === null) {
         const done = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
@@ -65,4 +83,5 @@ export async function startServer({ adminEmail = 'admin@lab.example', web = true
       if (!keep && !process.env.KV_KEEP_TMP) rmSync(base, { recursive: true, force: true });
     },
   };
+  return server;
 }
