@@ -27,7 +27,7 @@ struct api_ctx {
 	unsigned char audit_key[AUDIT_KEY_LEN];
 	struct session_limits limits;
 	int secure_cookies;
-	    /* set the Secure flag (served over TLS or behind a TLS proxy) */ /* Recordings: the largest accepted upload, how long an unfinished one is kept, and this
+	/* set the Secure flag (served over TLS or behind a TLS proxy) */ /* Recordings: the largest accepted upload, how long an unfinished one is kept, and this
 	 * process's identity (for upload leases and job ownership across restarts). */
 	long long max_recording_bytes;
 	long long upload_expiry_secs;

@@ -270,11 +270,12 @@ static const char *run_transcode(struct api_ctx *ctx, struct db *db, long long j
 	           : -1;
 	vault_reader_close(src.r);
 	if (rc == 0 && vault_writer_finish(out.w) == 0) {
-		out.w = NULL;		db_recording_set_size(db, out_id, (long long)out.bytes);
+		out.w = NULL;
+		db_recording_set_size(db, out_id, (long long)out.bytes);
 		/* What media_transcode makes: H.264 and AAC in MP4, or AAC alone. */
 		db_recording_set_media(db, out_id, (double)full.duration_ms / 1000.0,
-				       "mov,mp4,m4a,3gp,3g2,mj2", full.has_video ? "h264" : "", "aac",
-				       0, 0, 1, NULL);
+		                       "mov,mp4,m4a,3gp,3g2,mj2", full.has_video ? "h264" : "",
+		                       "aac", 0, 0, 1, NULL);
 		db_recording_set_state(db, out_id, "ready", NULL, (long long)time(NULL));
 		db_recording_set_state(db, row->id, "ready", NULL, (long long)time(NULL));
 		system_audit(ctx, db, "recording.transcoded", out_id, "success", NULL);
