@@ -23,6 +23,7 @@ static const struct subcommand subcommands[] = {
     {"backup", cmd_backup, "make a consistent online copy of the database"},
     {"check", cmd_check, "verify database integrity, migrations and the audit chain"},
     {"stats", cmd_stats, "reliability and outcome statistics on CSV files"},
+    {"key", cmd_key, "rotate the master key (rewraps every key it protects)"},
     {"retention", cmd_retention, "apply the recording retention rules now"},
     {"routes", cmd_routes, "list the HTTP API routes (used by the documentation test)"},
 };

@@ -18,5 +18,6 @@ int cmd_check(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_retention(int argc, char **argv);
+int cmd_key(int argc, char **argv);
 
 #endif

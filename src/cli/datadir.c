@@ -1,11 +1,15 @@
 /* Opening the data folder: paths, the INI file, the key, the database and CLI audit events. */
 #include "cli/datadir.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <ini.h>
 #include <sodium.h>
@@ -23,6 +27,22 @@ void cli_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int datadir_lock(const struct datadir *d)
+{
+	char path[PATH_MAX + 16];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/kvalab.lock", d->dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int datadir_paths(const char *dir, struct datadir *d)
@@ -135,6 +155,52 @@ int datadir_config(const struct datadir *d, struct kv_config *cfg, char *err, si
 	return 0;
 }
 
+/* A rotation interrupted between its commit and the rename leaves master.key.new behind: if
+ * the keyring opens with it, the rotation committed and the new key takes over; otherwise the
+ * rotation never happened and the leftover is removed. */
+static int finish_rotation(const struct datadir *d, struct db *db, struct vault_key **key,
+                           char *err, size_t errlen)
+{
+	char path[PATH_MAX + 16];
+	struct vault_key *next;
+	struct kv_buf wrapped = KV_BUF_INIT(4096), plain = KV_BUF_INIT(64);
+	struct db_stmt *st;
+	int opens_with_new = 0;
+
+	snprintf(path, sizeof(path), "%s.new", d->key_path);
+	if (access(path, F_OK))
+		return 0;
+	next = vault_masterkey_load(path, err, errlen);
+	st = db_prepare(db, "SELECT wrapped FROM keyring WHERE name = 'audit'");
+	if (next && st && db_step(st) == DB_ROW) {
+		size_t len;
+		const void *p = db_col_blob(st, 0, &len);
+		kv_buf_add(&wrapped, p, len);
+		opens_with_new = vault_unseal(next, "keyring", "keyring:audit", wrapped.data,
+		                              wrapped.len, &plain) == 0;
+	}
+	db_finalize(st);
+	if (plain.data)
+		sodium_memzero(plain.data, plain.len);
+	kv_buf_release(&plain);
+	kv_buf_release(&wrapped);
+	if (opens_with_new) {
+		if (rename(path, d->key_path)) {
+			snprintf(err, errlen, "cannot finish the key rotation: rename %s: %s", path,
+			         strerror(errno));
+			vault_key_free(next);
+			return -1;
+		}
+		vault_key_free(*key);
+		*key = next;
+		fprintf(stderr, "kvalab: finished an interrupted key rotation\n");
+		return 0;
+	}
+	vault_key_free(next);
+	unlink(path);
+	return 0;
+}
+
 int datadir_open(const struct datadir *d, int migrate, struct db **db, struct vault_key **key,
                  char *err, size_t errlen)
 {
@@ -146,6 +212,8 @@ int datadir_open(const struct datadir *d, int migrate, struct db **db, struct va
 	if (!*db)
 		goto fail;
 	if (migrate && db_migrate(*db, err, errlen))
+		goto fail;
+	if (finish_rotation(d, *db, key, err, errlen))
 		goto fail;
 	return 0;
 fail:

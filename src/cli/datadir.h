@@ -31,6 +31,9 @@ struct kv_config {
 	int upload_expiry_days;
 };
 
+/* Takes the data folder's lock (held by a running server). Returns a descriptor to close to
+ * release it, or -1 when another process holds it. */
+int datadir_lock(const struct datadir *d);
 /* Fills the paths for dir. Returns 0 or -1 when the names would not fit. */
 int datadir_paths(const char *dir, struct datadir *d);
 /* Loads defaults, then DIR/kvalab.ini when present. Returns 0 or -1 with a message naming the

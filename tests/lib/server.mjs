@@ -1,5 +1,5 @@
 // Starts a real kvalab server on 127.0.0.1 with a random port and a fresh data folder.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +10,8 @@ const TMP = join(ROOT, 'tests/.tmp');
 
 // Runs `kvalab ARGS`; returns {status, stdout, stderr} without throwing.
 export function kvalab(args, opts = {}) {
-  try {
-    const stdout = execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-    return { status: 0, stdout, stderr: '' };
-  } catch (e) {
-    return { status: e.status ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+  const r = spawnSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
 // Picks "label: value" out of kvalab's output.
@@ -65,6 +61,19 @@ export async function startServer({ adminEmail = 'admin@lab.example', web = true
       server.proc.kill('SIGKILL');
       await dead;
       // Same port, so clients and upload URLs stay valid, as behind a load balancer.
+      const port = new URL(server.url).port;
+      args[args.indexOf('--listen') + 1] = `127.0.0.1:${port}`;
+      const next = await launch();
+      server.proc = next.proc;
+      server.url = next.url;
+      return server;
+    },
+    // Stops the server gracefully, runs fn() on its data folder, and starts it again (same port).
+    async whileStopped(fn) {
+      const dead = new Promise((r) => server.proc.once('exit', r));
+      server.proc.kill('SIGTERM');
+      await dead;
+      await fn();
       const port = new URL(server.url).port;
       args[args.indexOf('--listen') + 1] = `127.0.0.1:${port}`;
       const next = await launch();

@@ -1,0 +1,80 @@
+// kvalab key rotate: a new master key, every wrapped key rewrapped, nothing re-encrypted, and
+// everything still readable afterwards; an interrupted rotation is finished on the next start.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync, renameSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, kvalab } from '../lib/server.mjs';
+import { Client, adminClient, freshTotp } from '../lib/client.mjs';
+
+const PDF = Buffer.from('%PDF-1.4\n% rotation test document\n%%EOF\n');
+
+test('rotating the master key keeps TOTP, documents and the audit chain working; the old key no longer opens anything', async () => {
+  const srv = await startServer({ web: false });
+  try {
+    const admin = await adminClient(srv);
+    const inst = (await admin.post('/api/institutions', { name: 'Rotasjonsklinikken' })).json;
+    const ag = (await admin.post(`/api/institutions/${inst.id}/agreements`, { version: '1' })).json;
+    await admin.request('PUT', `/api/agreements/${ag.id}/document`, undefined, { raw: PDF, headers: { 'content-type': 'application/pdf' } });
+    const keyPath = join(srv.data, 'master.key');
+    const oldKey = readFileSync(keyPath);
+
+    const busy = kvalab(['key', 'rotate', '--data', srv.data]);
+    assert.equal(busy.status, 1);
+    assert.match(busy.stderr, /stop it first/);
+
+    let out;
+    await srv.whileStopped(async () => {
+      out = kvalab(['key', 'rotate', '--data', srv.data]);
+      assert.equal(out.status, 0, out.stderr);
+      assert.match(out.stdout, /master key rotated; \d+ wrapped keys rewrapped/);
+      assert.notDeepEqual(readFileSync(keyPath), oldKey);
+      assert.ok(!existsSync(`${keyPath}.new`));
+      assert.equal(kvalab(['check', '--data', srv.data]).status, 0);
+      // The old key opens nothing any more.
+      const newKey = readFileSync(keyPath);
+      writeFileSync(keyPath, oldKey, { mode: 0o600 });
+      const check = kvalab(['check', '--data', srv.data]);
+      assert.equal(check.status, 1);
+      assert.match(check.stdout, /audit key cannot be unwrapped/);
+      writeFileSync(keyPath, newKey, { mode: 0o600 });
+    });
+    // Sign in again with TOTP: the seed was rewrapped.
+    const again = new Client(srv.url);
+    const code = await freshTotp(srv.admin.totpSecret, srv.admin.lastCode);
+    const r = await again.post('/api/session', { email: srv.admin.email, password: srv.admin.password, totp: code });
+    assert.equal(r.status, 200, r.text);
+    const doc = await fetch(`${srv.url}/api/agreements/${ag.id}/document`, { headers: { cookie: again.cookie } });
+    assert.deepEqual(Buffer.from(await doc.arrayBuffer()), PDF);
+    const audit = await again.get('/api/audit?action=system.key_rotate');
+    assert.equal(audit.json.total, 1);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('a rotation interrupted after its commit is finished when the data folder is next opened', async () => {
+  const srv = await startServer({ web: false });
+  try {
+    await srv.whileStopped(async () => {
+      const keyPath = join(srv.data, 'master.key');
+      const oldKey = readFileSync(keyPath);
+      assert.equal(kvalab(['key', 'rotate', '--data', srv.data]).status, 0);
+      // Put the world back as it was between the commit and the rename.
+      renameSync(keyPath, `${keyPath}.new`);
+      writeFileSync(keyPath, oldKey, { mode: 0o600 });
+      const check = kvalab(['check', '--data', srv.data]);
+      assert.equal(check.status, 0, check.stdout + check.stderr);
+      assert.match(check.stderr, /finished an interrupted key rotation/);
+      assert.ok(!existsSync(`${keyPath}.new`));
+      // A leftover that does not belong to the database is simply removed.
+      copyFileSync(keyPath, `${keyPath}.tmp`);
+      writeFileSync(`${keyPath}.new`, Buffer.alloc(32, 9), { mode: 0o600 });
+      assert.equal(kvalab(['check', '--data', srv.data]).status, 0);
+      assert.ok(!existsSync(`${keyPath}.new`));
+    });
+    assert.equal((await fetch(`${srv.url}/api/health`)).status, 200);
+  } finally {
+    await srv.stop();
+  }
+});
