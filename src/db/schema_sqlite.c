@@ -305,5 +305,47 @@ const char *const db_sqlite_migrations[] = {
     "CREATE TABLE keyring ("
     "  name TEXT PRIMARY KEY,"
     "  wrapped BLOB NOT NULL);",
+
+    /* 4: ratings: each assigned rater's rating, the consensus, and master ratings for
+     * calibration; coded interventions on the recording's timeline; the autosave log that
+     * makes every change idempotent and ordered per browser tab. */
+    "CREATE TABLE ratings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('rater','consensus','master')),"
+    "  rater_id INTEGER REFERENCES users(id),"
+    "  assignment_id INTEGER REFERENCES assignments(id),"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    "  state TEXT NOT NULL CHECK (state IN ('in_progress','submitted','approved','ended')),"
+    "  version INTEGER NOT NULL DEFAULT 1,"
+    "  scores TEXT NOT NULL DEFAULT '{}',"
+    "  notes TEXT NOT NULL DEFAULT '',"
+    "  based_on INTEGER REFERENCES ratings(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  submitted_at INTEGER,"
+    "  reopened_at INTEGER,"
+    "  reopen_reason TEXT,"
+    "  supervisor_comment TEXT);"
+    "CREATE INDEX ratings_submission ON ratings(submission_id, kind);"
+    "CREATE INDEX ratings_rater ON ratings(rater_id, state);"
+    "CREATE TABLE interventions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  rating_id INTEGER NOT NULL REFERENCES ratings(id),"
+    "  client_id TEXT NOT NULL,"
+    "  start_ms INTEGER NOT NULL,"
+    "  end_ms INTEGER,"
+    "  code TEXT NOT NULL,"
+    "  within_manual INTEGER,"
+    "  quality INTEGER,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  deleted INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE (rating_id, client_id));"
+    "CREATE TABLE rating_changes ("
+    "  rating_id INTEGER NOT NULL REFERENCES ratings(id),"
+    "  client TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  applied_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (rating_id, client, seq));",
     NULL,
 };

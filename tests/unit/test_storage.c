@@ -275,10 +275,11 @@ TEST(test_master_key_with_loose_permissions_is_refused)
 TEST(test_migrations_create_every_table_the_code_uses)
 {
 	static const char *const tables[] = {
-	    "users",      "sessions",    "api_tokens",        "audit_log",   "institutions",
-	    "programmes", "memberships", "agreements",        "documents",   "patient_cases",
-	    "consents",   "submissions", "submission_events", "instruments", "recordings",
-	    "jobs",       "viewings",    "keyring",           "assignments"};
+	    "users",         "sessions",      "api_tokens",        "audit_log",   "institutions",
+	    "programmes",    "memberships",   "agreements",        "documents",   "patient_cases",
+	    "consents",      "submissions",   "submission_events", "instruments", "recordings",
+	    "jobs",          "viewings",      "keyring",           "assignments", "ratings",
+	    "interventions", "rating_changes"};
 	struct db *db = fresh_db("tables");
 	char sql[128];
 	size_t i;
