@@ -34,6 +34,7 @@ static const char *const event_names[EV__MAX] = {
     [EV_PUBLISH_FEEDBACK] = "publish_feedback",
     [EV_MEETING_HELD] = "meeting_held",
     [EV_WITHDRAW] = "withdraw",
+    [EV_REOPEN] = "reopen",
 };
 
 static const struct transition {
@@ -63,6 +64,8 @@ static const struct transition {
     /* Withdrawal of consent stops everything, from any state but withdrawn itself. */
     {EV_WITHDRAW, ALL_BUT_WITHDRAWN, A(ROLE_THERAPIST) | SYSTEM, SUB_WITHDRAWN,
      "the submission is already withdrawn"},
+    {EV_REOPEN, S(SUB_ASSIGNED) | S(SUB_RATED), A(ROLE_SUPERVISOR), SUB_ASSIGNED,
+     "a rating can be reopened only before the consensus is made"},
 };
 
 const char *workflow_state_name(enum sub_state s)

@@ -31,6 +31,7 @@ enum sub_event {
 	EV_PUBLISH_FEEDBACK,
 	EV_MEETING_HELD,
 	EV_WITHDRAW,
+	EV_REOPEN, /* a supervisor reopens a submitted rating before the consensus */
 	EV__MAX
 };
 
