@@ -15,8 +15,10 @@ enum field_type {
 	F_ENUM,     /* one of choices */
 	F_DATETIME, /* ISO 8601 in UTC, e.g. 2026-11-22T14:00:00Z or a plain date */
 	F_TOTP,     /* six digits */
-	F_DATE,     /* a calendar date, YYYY-MM-DD */
-	F_ID_LIST,  /* an array of positive whole numbers (at most max entries; 0 = 100) */
+	F_DATE,
+	/* a calendar date, YYYY-MM-DD */
+	F_ID_LIST, /* an array of positive whole numbers (at most max entries; 0 = 100) */
+	F_ARRAY,   /* an array of objects (at most max entries); the handler checks each */
 };
 
 struct api_field {
@@ -182,5 +184,29 @@ json_t *api_recording_status(struct db *db, long long id);
 enum kv_err api_recordings_get(struct api_req *req, struct api_resp *resp);
 enum kv_err api_recordings_viewing(struct api_req *req, struct api_resp *resp);
 enum kv_err api_recordings_media(struct api_req *req, struct api_resp *resp);
+
+/* Assignments (assignments.c). */
+enum kv_err api_assignments_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_assignments_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_assignments_end(struct api_req *req, struct api_resp *resp);
+enum kv_err api_my_assignments(struct api_req *req, struct api_resp *resp);
+/* Moves the submission to "rated" once every active assignment's rating is submitted. */
+enum kv_err api_ratings_maybe_complete(struct api_req *req, long long submission_id);
+
+/* Ratings, blinding, consensus and approval (ratings.c, consensus.c). */
+enum kv_err api_ratings_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_ratings_changes(struct api_req *req, struct api_resp *resp);
+enum kv_err api_ratings_submit(struct api_req *req, struct api_resp *resp);
+enum kv_err api_ratings_reopen(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submission_ratings(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submission_comparison(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submission_consensus(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submission_approve(struct api_req *req, struct api_resp *resp);
+enum kv_err api_submission_send_back(struct api_req *req, struct api_resp *resp);
+enum kv_err api_instruments_get(struct api_req *req, struct api_resp *resp);
+/* The rating with its interventions, or NULL. */
+json_t *api_rating_json(struct db *db, long long id);
+/* 1 when every active assignment of the submission has a submitted rating. */
+int api_all_ratings_in(struct db *db, long long submission_id);
 
 #endif

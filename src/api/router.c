@@ -231,6 +231,17 @@ static const char *check_field(const struct api_field *f, json_t *v)
 		                                                   "positive whole numbers";
 		return NULL;
 	}
+	case F_ARRAY: {
+		size_t i;
+		json_t *e;
+		if (!json_is_array(v))
+			return "must be a list";
+		if (json_array_size(v) > (size_t)(f->max ? f->max : 100))
+			return "has too many entries";
+		json_array_foreach(v, i,
+		                   e) if (!json_is_object(e)) return "must be a list of objects";
+		return NULL;
+	}
 	case F_TOTP:
 		if (!json_is_string(v) || strlen(json_string_value(v)) != 6 ||
 		    strspn(json_string_value(v), "0123456789") != 6)
