@@ -25,6 +25,7 @@ static const struct subcommand subcommands[] = {
     {"stats", cmd_stats, "reliability and outcome statistics on CSV files"},
     {"key", cmd_key, "rotate the master key (rewraps every key it protects)"},
     {"retention", cmd_retention, "apply the recording retention rules now"},
+    {"instrument", cmd_instrument, "import and list rating scales and outcome measures"},
     {"routes", cmd_routes, "list the HTTP API routes (used by the documentation test)"},
 };
 
