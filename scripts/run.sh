@@ -21,4 +21,4 @@ fi
 	exit 1
 }
 echo "== Open http://$LISTEN in a browser; stop with Ctrl-C =="
-exec ./build/kvalab serve --data "$DATA" --listen "$LISTEN" --web web/dist
+exec ./build/kvalab serve --data "$DATA" --listen "$LISTEN" --web web/dist --instruments instruments

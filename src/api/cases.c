@@ -8,6 +8,7 @@
 #include "core/workflow.h"
 #include "db/cases.h"
 #include "db/institutions.h"
+#include "db/rows.h"
 #include "db/submissions.h"
 #include "util/banned.h"
 
@@ -165,16 +166,41 @@ enum kv_err api_cases_consent_form_get(struct api_req *req, struct api_resp *res
 	return api_send_document(req, resp, doc);
 }
 
+/* Deletes every rating of the case's submissions, with their interventions and change log. */
+static enum kv_err delete_ratings(struct api_req *req, long long case_id)
+{
+	static const char *const sql[] = {
+	    "DELETE FROM rating_changes WHERE rating_id IN (SELECT r.id FROM ratings r JOIN "
+	    "submissions s ON s.id = r.submission_id WHERE s.case_id = ?)",
+	    "DELETE FROM interventions WHERE rating_id IN (SELECT r.id FROM ratings r JOIN "
+	    "submissions s ON s.id = r.submission_id WHERE s.case_id = ?)",
+	    /* consensus rows point at rater rows: delete them first */
+	    "DELETE FROM ratings WHERE kind <> 'rater' AND submission_id IN (SELECT id FROM "
+	    "submissions WHERE case_id = ?)",
+	    "DELETE FROM ratings WHERE submission_id IN (SELECT id FROM submissions WHERE "
+	    "case_id = ?)",
+	};
+	struct db_arg a[] = {ARG_INT(case_id)};
+	enum kv_err rc = KV_OK;
+	size_t i;
+
+	for (i = 0; !rc && i < sizeof(sql) / sizeof(sql[0]); i++)
+		rc = db_run(req->db, sql[i], a, 1, NULL);
+	return rc;
+}
+
 enum kv_err api_cases_consent_withdraw(struct api_req *req, struct api_resp *resp)
 {
 	const char *date = api_str(req, "withdrawn_date");
 	json_t *c = own_case(req, resp, req->id), *consent, *subs, *s;
 	enum kv_err rc;
 	size_t i;
+	int research;
 
 	if (!c)
 		return KV_ENOTFOUND;
 	consent = json_object_get(c, "consent");
+	research = json_is_true(json_object_get(consent, "research"));
 	if (!json_is_object(consent) || !json_is_null(json_object_get(consent, "withdrawn_at"))) {
 		json_decref(c);
 		return api_error(resp, KV_ECONFLICT, "no_active_consent",
@@ -213,8 +239,12 @@ enum kv_err api_cases_consent_withdraw(struct api_req *req, struct api_resp *res
 			               "consent withdrawn");
 	}
 	json_decref(subs);
+	/* Ratings outlive a withdrawal only when the patient consented to research. */
+	if (!rc && !research)
+		rc = delete_ratings(req, req->id);
 	if (!rc)
-		rc = api_audit(req, "consent.withdraw", "patient_case", req->id, "success", NULL);
+		rc = api_audit(req, "consent.withdraw", "patient_case", req->id, "success",
+		               research ? "ratings kept (research consented)" : "ratings deleted");
 	rc = answer(req, resp, rc, req->id, 200);
 	/* The rule for withdrawn consent is "at once": destroy the recordings now, not at the
 	 * next retention run. */

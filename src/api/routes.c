@@ -216,6 +216,40 @@ static const struct api_field media_query[] = {
     FIELDS_END,
 };
 
+static const struct api_field assign_body[] = {
+    {"rater_ids", F_ID_LIST, 1, 0, 3, NULL},
+    {"due_date", F_DATE, 0, 0, 0, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field reason_body[] = {
+    {"reason", F_TEXT, 1, 1, 2000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field comment_body[] = {
+    {"comment", F_TEXT, 0, 0, 5000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field changes_body[] = {
+    {"client", F_STRING, 1, 1, 64, NULL},
+    {"seq", F_INT, 1, 1, 1000000000, NULL},
+    {"base_version", F_INT, 1, 1, 1000000000, NULL},
+    {"ops", F_ARRAY, 1, 0, 500, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field consensus_body[] = {
+    {"based_on", F_INT, 1, 1, 9007199254740991LL, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field comparison_query[] = {
+    {"tolerance_ms", F_INT, 0, 0, 60000, NULL},
+    FIELDS_END,
+};
+
 static const struct api_field submissions_query[] = {
     {"state", F_ENUM, 0, 0, 0, state_choices},
     {"institution_id", F_INT, 0, 1, 9007199254740991LL, NULL},
@@ -333,6 +367,33 @@ const struct api_route api_routes[] = {
      api_recordings_viewing, NULL},
     {M_GET, "/api/recordings/{id}/media", WATCHERS, 0, 0, NULL, media_query, api_recordings_media,
      NULL},
+
+    {M_GET, "/api/submissions/{id}/assignments", ADMIN | SUPERVISOR, 0, 0, NULL, no_fields,
+     api_assignments_list, NULL},
+    {M_POST, "/api/submissions/{id}/assignments", ADMIN, 0, SMALL_BODY, assign_body, no_fields,
+     api_assignments_create, NULL},
+    {M_POST, "/api/assignments/{id}/end", ADMIN, 0, SMALL_BODY, reason_body, no_fields,
+     api_assignments_end, NULL},
+    {M_GET, "/api/me/assignments", RATER, 0, 0, NULL, no_fields, api_my_assignments, NULL},
+    {M_GET, "/api/submissions/{id}/ratings", WATCHERS, 0, 0, NULL, no_fields,
+     api_submission_ratings, NULL},
+    {M_GET, "/api/submissions/{id}/comparison", ADMIN | SUPERVISOR | RATER, 0, 0, NULL,
+     comparison_query, api_submission_comparison, NULL},
+    {M_POST, "/api/submissions/{id}/consensus", SUPERVISOR | RATER, 0, SMALL_BODY, consensus_body,
+     no_fields, api_submission_consensus, NULL},
+    {M_POST, "/api/submissions/{id}/approve", SUPERVISOR, 0, SMALL_BODY, comment_body, no_fields,
+     api_submission_approve, NULL},
+    {M_POST, "/api/submissions/{id}/send-back", SUPERVISOR, 0, SMALL_BODY, comment_body, no_fields,
+     api_submission_send_back, NULL},
+    {M_GET, "/api/ratings/{id}", ADMIN | SUPERVISOR | RATER, 0, 0, NULL, no_fields, api_ratings_get,
+     NULL},
+    {M_POST, "/api/ratings/{id}/changes", SUPERVISOR | RATER, 0, 256 * 1024, changes_body,
+     no_fields, api_ratings_changes, NULL},
+    {M_POST, "/api/ratings/{id}/submit", SUPERVISOR | RATER, 0, SMALL_BODY, no_fields, no_fields,
+     api_ratings_submit, NULL},
+    {M_POST, "/api/ratings/{id}/reopen", SUPERVISOR, 0, SMALL_BODY, reason_body, no_fields,
+     api_ratings_reopen, NULL},
+    {M_GET, "/api/instruments/{id}", ROLE_ANY, 0, 0, NULL, no_fields, api_instruments_get, NULL},
 
     {M_GET, "/api/instruments", ROLE_ANY, 0, 0, NULL, no_fields, api_instruments_list, NULL},
 };

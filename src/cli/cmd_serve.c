@@ -14,6 +14,7 @@
 #include "api/api.h"
 #include "core/token.h"
 #include "cli/datadir.h"
+#include "cli/instrument_import.h"
 #include "http/server.h"
 #include "util/parse.h"
 #include "util/banned.h"
@@ -23,7 +24,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: kvalab serve --data DIR [--listen ADDRESS:PORT] [--web DIR] "
-	             "[--threads N]\n\n"
+	             "[--threads N] [--instruments DIR]\n\n"
 	             "Serves the API under /api/ and the web UI from --web (the built web/dist).\n"
 	             "Defaults come from DIR/kvalab.ini, then 127.0.0.1:8080. Port 0 picks a free\n"
 	             "port; the address is printed as 'listening on URL'. SIGTERM drains requests\n"
@@ -95,11 +96,14 @@ static int join_within(pthread_t t, int seconds)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'}, {"listen", required_argument, NULL, 'l'},
-	    {"web", required_argument, NULL, 'w'},  {"threads", required_argument, NULL, 't'},
-	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
-	const char *dir = NULL, *listen = NULL, *web = NULL;
+	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+	                                     {"listen", required_argument, NULL, 'l'},
+	                                     {"web", required_argument, NULL, 'w'},
+	                                     {"threads", required_argument, NULL, 't'},
+	                                     {"instruments", required_argument, NULL, 'i'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *dir = NULL, *listen = NULL, *web = NULL, *instruments = NULL;
 	long long threads = 0;
 	struct http_config hc = {0};
 	struct api_ctx ctx;
@@ -125,6 +129,9 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'w':
 			web = optarg;
+			break;
+		case 'i':
+			instruments = optarg;
 			break;
 		case 't':
 			if (parse_llong_str(optarg, 1, 256, &threads)) {
@@ -159,6 +166,13 @@ int cmd_serve(int argc, char **argv)
 		cli_error("serve", "%s", err);
 		return CLI_FAIL;
 	}
+	/* The shipped rating scales and outcome measures are always on file. */
+	if (!instruments)
+		instruments = cfg.instruments[0]                        ? cfg.instruments
+		              : access("instruments", R_OK | X_OK) == 0 ? "instruments"
+		                                                        : NULL;
+	if (instruments && instrument_import_dir(db, key, instruments, err, sizeof(err)))
+		fprintf(stderr, "kvalab serve: warning: instruments in %s: %s\n", instruments, err);
 	if (datadir_audit_key(db, key, ctx.audit_key)) {
 		cli_error("serve",
 		          "the audit key cannot be unwrapped: is this the right master key?");

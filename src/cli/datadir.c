@@ -94,6 +94,10 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 			snprintf(c->web, sizeof(c->web), "%s", value);
 			return 1;
 		}
+		if (!strcmp(name, "instruments")) {
+			snprintf(c->instruments, sizeof(c->instruments), "%s", value);
+			return 1;
+		}
 		if (!strcmp(name, "threads"))
 			return set_int(st, "threads", value, 1, 256, &c->threads);
 		if (!strcmp(name, "secure_cookies"))

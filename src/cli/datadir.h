@@ -20,6 +20,7 @@ struct datadir {
 struct kv_config {
 	char listen[128];
 	char web[PATH_MAX];
+	char instruments[PATH_MAX];
 	int threads;
 	int secure_cookies;
 	int idle_minutes;

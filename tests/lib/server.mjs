@@ -32,7 +32,7 @@ export async function startServer({ adminEmail = 'admin@lab.example', web = true
     password: field(init.stdout, 'one-time password'),
     totpSecret: field(init.stdout, 'totp secret'),
   };
-  const args = ['serve', '--data', data, '--listen', '127.0.0.1:0'];
+  const args = ['serve', '--data', data, '--listen', '127.0.0.1:0', '--instruments', join(ROOT, 'instruments')];
   if (web) args.push('--web', join(ROOT, 'web/dist'));
   let log = '';
   const launch = async () => {
