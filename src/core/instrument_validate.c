@@ -619,7 +619,6 @@ static int check_code(struct vctx *v, size_t i)
 	if (!id_ok(code))
 		return fail_at(v, "code", ID_RULE);
 	if (dup_id(v, v->codes, "codes", i, "code", code) ||
-	    get_string(v, o, "item", 0, ID_MAX, 0, &item) ||
 	    get_string(v, o, "class", 0, ID_MAX, 0, &cls_s))
 		return -1;
 	if (cls_s) {
@@ -628,6 +627,8 @@ static int check_code(struct vctx *v, size_t i)
 			return fail_at(v, "class",
 			               "must be one of item, outside_manual, not_classifiable");
 	}
+	if (get_string(v, o, "item", 0, ID_MAX, 0, &item))
+		return -1;
 	if (cls == INSTR_CLASS_ITEM) {
 		if (!item)
 			return fail_at(

@@ -203,6 +203,8 @@ static const struct rule rules[] = {
      "items[1].facets[1]: quality is listed twice"},
     {{{"items[1].facets", "['count', 'quality']"}},
      "items[1].facets: count cannot be combined with other facets"},
+    {{{"items[1].facets", "['adherence', 'quality', 'competence', 'count', 'quality']"}},
+     "items[1].facets: must have at most 4 entries"},
     {{{"items[0].range", NULL}}, "items[0].range: is required"},
     {{{"items[0].range", "'nope'"}}, "items[0].range: no range named 'nope' in ranges"},
     {{{"items[0].range", "5"}},
@@ -419,5 +421,47 @@ TEST(test_instrument_compile_refuses_an_invalid_definition)
 	CHECK(def);
 	set_path(def, "items[0].range", "'nope'");
 	CHECK(instrument_compile(def) == NULL);
+	json_decref(def);
+}
+
+TEST(test_instrument_validate_caps_list_sizes)
+{
+	json_t *def = parse(base_json), *items, *ranges, *conds;
+	char err[256];
+	size_t i;
+
+	CHECK(def);
+	items = json_object_get(def, "items");
+	while (json_array_size(items) < INSTRUMENT_MAX_ITEMS + 1) {
+		json_t *it = json_deep_copy(json_array_get(items, 2));
+		char id[16];
+		snprintf(id, sizeof(id), "x%zu", json_array_size(items));
+		json_object_set_new(it, "id", json_string(id));
+		json_array_append_new(items, it);
+	}
+	CHECK_INT(instrument_validate(def, err, sizeof(err)), -1);
+	CHECK_STR(err, "items: must have at most 200 entries");
+	json_array_remove(items, INSTRUMENT_MAX_ITEMS);
+	CHECK_INT(instrument_validate(def, err, sizeof(err)), 0);
+
+	ranges = json_object_get(def, "ranges");
+	for (i = 0; i < 50; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "extra%zu", i);
+		json_object_set_new(ranges, name, json_pack("{s:i, s:i}", "min", 0, "max", 1));
+	}
+	CHECK_INT(instrument_validate(def, err, sizeof(err)), -1);
+	CHECK_STR(err, "ranges: must have at most 50 ranges");
+	json_object_del(ranges, "extra0");
+	CHECK_INT(instrument_validate(def, err, sizeof(err)), 0);
+
+	conds = json_object_get(
+	    json_array_get(
+	        json_object_get(json_array_get(json_object_get(def, "thresholds"), 0), "bands"), 1),
+	    "and");
+	while (json_array_size(conds) < 11)
+		json_array_append_new(conds, json_pack("{s:s, s:i}", "index", "low", "from", 1));
+	CHECK_INT(instrument_validate(def, err, sizeof(err)), -1);
+	CHECK_STR(err, "thresholds[0].bands[1].and: must have at most 10 entries");
 	json_decref(def);
 }
