@@ -142,6 +142,8 @@ enum kv_err api_agreements_create(struct api_req *req, struct api_resp *resp)
 	if (!inst)
 		return api_error(resp, KV_ENOTFOUND, "not_found", "no such institution");
 	json_decref(inst);
+	if (!api_has(req, "version"))
+		return api_field_error(resp, KV_EINVAL, "invalid_input", "version", "is required");
 	read_fields(req, &f);
 	if (check_dates(resp, &f) || read_signatories(req, resp, req->id, ids, &n))
 		return KV_EINVAL;

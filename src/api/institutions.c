@@ -112,6 +112,8 @@ enum kv_err api_institutions_create(struct api_req *req, struct api_resp *resp)
 	long long id = 0;
 	enum kv_err rc;
 
+	if (!api_has(req, "name"))
+		return api_field_error(resp, KV_EINVAL, "invalid_input", "name", "is required");
 	if (read_fields(req, resp, &f, "NO"))
 		return KV_EINVAL;
 	if ((rc = db_begin(req->db)) != KV_OK)

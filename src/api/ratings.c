@@ -248,9 +248,23 @@ static int check_ops(struct api_resp *resp, const struct instrument *in, json_t 
 			    !instrument_code_ok(in, json_string_value(code)))
 				field_err(resp, &bad, KV_EINVAL, "invalid_input", i, "code",
 				          "is not an intervention code of this rating scale");
-			if (q && !json_is_null(q) && !int_in(q, 1, 7))
-				field_err(resp, &bad, KV_EINVAL, "invalid_input", i, "quality",
-				          "must be a whole number from 1 to 7");
+			if (q && !json_is_null(q)) {
+				/* An intervention's quality is on its item's quality scale when the
+				 * code belongs to an item that has one; otherwise the 1-7 scale. */
+				const char *item =
+				    json_is_string(code)
+				        ? instrument_code_item(in, json_string_value(code))
+				        : NULL;
+				int ok = item && json_is_number(q) &&
+				                 instrument_score_ok(in, item, "quality",
+				                                     json_number_value(q), why,
+				                                     sizeof(why))
+				             ? 1
+				             : int_in(q, 1, 7);
+				if (!ok)
+					field_err(resp, &bad, KV_EINVAL, "invalid_input", i,
+					          "quality", "must be a whole number from 1 to 7");
+			}
 			if (w && !json_is_null(w) && !json_is_boolean(w))
 				field_err(resp, &bad, KV_EINVAL, "invalid_input", i,
 				          "within_manual", "must be true or false");

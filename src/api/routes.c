@@ -110,19 +110,6 @@ static const struct api_field institution_body[] = {
     FIELDS_END,
 };
 
-static const struct api_field institution_create_body[] = {
-    {"name", F_STRING, 1, 1, 200, NULL},
-    {"org_number", F_STRING, 0, 0, 40, NULL},
-    {"country", F_ENUM, 0, 0, 0, country_choices},
-    {"address", F_TEXT, 0, 0, 500, NULL},
-    {"contact_name", F_STRING, 0, 0, 200, NULL},
-    {"contact_email", F_EMAIL, 0, 0, 0, NULL},
-    {"contact_phone", F_STRING, 0, 0, 40, NULL},
-    {"retention_days", F_INT, 0, 0, 3650, NULL},
-    {"keep_ratings_for_research", F_BOOL, 0, 0, 0, NULL},
-    FIELDS_END,
-};
-
 static const struct api_field programme_body[] = {
     {"kind", F_ENUM, 1, 0, 0, programme_choices},
     {"name", F_STRING, 1, 1, 200, NULL},
@@ -136,18 +123,6 @@ static const struct api_field member_body[] = {
 
 static const struct api_field agreement_body[] = {
     {"version", F_STRING, 0, 1, 100, NULL},
-    {"signed_date", F_DATE, 0, 0, 0, NULL},
-    {"valid_from", F_DATE, 0, 0, 0, NULL},
-    {"valid_until", F_DATE, 0, 0, 0, NULL},
-    {"manager_name", F_STRING, 0, 0, 200, NULL},
-    {"manager_title", F_STRING, 0, 0, 200, NULL},
-    {"manager_level", F_STRING, 0, 0, 100, NULL},
-    {"signatory_ids", F_ID_LIST, 0, 0, 100, NULL},
-    FIELDS_END,
-};
-
-static const struct api_field agreement_create_body[] = {
-    {"version", F_STRING, 1, 1, 100, NULL},
     {"signed_date", F_DATE, 0, 0, 0, NULL},
     {"valid_from", F_DATE, 0, 0, 0, NULL},
     {"valid_until", F_DATE, 0, 0, 0, NULL},
@@ -298,7 +273,7 @@ const struct api_route api_routes[] = {
 
     {M_GET, "/api/institutions", ADMIN | SUPERVISOR | INST_ADMIN | THERAPIST, 0, 0, NULL, no_fields,
      api_institutions_list, NULL},
-    {M_POST, "/api/institutions", ADMIN, 0, SMALL_BODY, institution_create_body, no_fields,
+    {M_POST, "/api/institutions", ADMIN, 0, SMALL_BODY, institution_body, no_fields,
      api_institutions_create, NULL},
     {M_GET, "/api/institutions/{id}", ADMIN | SUPERVISOR | INST_ADMIN | THERAPIST, 0, 0, NULL,
      no_fields, api_institutions_get, NULL},
@@ -314,8 +289,8 @@ const struct api_route api_routes[] = {
 
     {M_GET, "/api/institutions/{id}/agreements", ADMIN | SUPERVISOR | INST_ADMIN, 0, 0, NULL,
      no_fields, api_agreements_list, NULL},
-    {M_POST, "/api/institutions/{id}/agreements", ADMIN, 0, SMALL_BODY, agreement_create_body,
-     no_fields, api_agreements_create, NULL},
+    {M_POST, "/api/institutions/{id}/agreements", ADMIN, 0, SMALL_BODY, agreement_body, no_fields,
+     api_agreements_create, NULL},
     {M_GET, "/api/agreements/{id}", ADMIN | SUPERVISOR | INST_ADMIN, 0, 0, NULL, no_fields,
      api_agreements_get, NULL},
     {M_PATCH, "/api/agreements/{id}", ADMIN, 0, SMALL_BODY, agreement_body, no_fields,
