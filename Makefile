@@ -21,7 +21,7 @@ UNIT_SRC := $(shell find tests/unit -name '*.c' | sort)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
 
-.PHONY: all kvalab web unit run test deps asan clean format format-check
+.PHONY: all kvalab web unit run test deps asan fuzz clean format format-check
 
 all: kvalab web
 
@@ -64,6 +64,22 @@ asan:
 	$(MAKE) B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 		HARDEN="-fstack-protector-strong" build-asan/kvalab build-asan/unit-tests
+
+# libFuzzer drivers for every parser (tests/fuzz), built with clang and run FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 20
+FUZZ_DRIVERS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+fuzz:
+	@mkdir -p build-fuzz
+	@for d in $(FUZZ_DRIVERS); do \
+		clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc \
+			$(PKG_CFLAGS) tests/fuzz/$$d.c $(LIB_SRC) -o build-fuzz/$$d $(PKG_LIBS) -lm \
+			-lpthread || exit 1; \
+		corpus=tests/fuzz/corpus/$${d#fuzz_}; mkdir -p build-fuzz/corpus-$$d; \
+		./build-fuzz/$$d -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			build-fuzz/corpus-$$d $$corpus >build-fuzz/$$d.log 2>&1 \
+			|| { tail -30 build-fuzz/$$d.log; exit 1; }; \
+		echo "fuzz $$d: $$(grep -o 'Done [0-9]* runs' build-fuzz/$$d.log)"; \
+	done
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

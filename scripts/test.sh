@@ -97,6 +97,15 @@ else
 	count "asan build" 0 1
 fi
 
+echo "== fuzz smoke (each libFuzzer driver briefly over its corpus)"
+if make -s fuzz FUZZ_SECONDS=5 >"$LOG_DIR/fuzz.log" 2>&1; then
+	n=$(grep -c '^fuzz ' "$LOG_DIR/fuzz.log")
+	count fuzz "$n" 0
+else
+	tail -30 "$LOG_DIR/fuzz.log"
+	count fuzz "$(grep -c '^fuzz ' "$LOG_DIR/fuzz.log")" 1
+fi
+
 echo
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
