@@ -152,7 +152,8 @@ int cmd_key(int argc, char **argv)
 		cli_error("key rotate", "%s", next ? "the database is busy" : err);
 		unlink(new_path);
 		goto out;
-	}	/* The audit row goes first, while the keyring still opens with the old key; it commits
+	}
+	/* The audit row goes first, while the keyring still opens with the old key; it commits
 	 * or rolls back with the rotation. */
 	if (datadir_audit(db, old, "system.key_rotate", NULL, 0, "master key rotated"))
 		i = 0;
