@@ -155,7 +155,8 @@ int cmd_serve(int argc, char **argv)
 	if (datadir_paths(dir, &d) || datadir_config(&d, &cfg, err, sizeof(err))) {
 		cli_error("serve", "%s", datadir_paths(dir, &d) ? "folder name too long" : err);
 		return CLI_USAGE;
-	} /* Held for the server's life: key rotation and a second server on the same folder wait. */
+	}
+	/* Held for the server's life: key rotation and a second server on the same folder wait. */
 	if (datadir_lock(&d) < 0) {
 		cli_error("serve",
 		          "another kvalab process is using %s (a server, or a key rotation)",
