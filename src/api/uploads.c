@@ -2,8 +2,8 @@
  * creation-with-upload, termination, checksum (sha256) and expiration extensions.
  *
  * Bytes are encrypted as they arrive (vault/recording.h) and never touch disk in clear. The
- * offset a client may resume from is the last whole chunk that is durably written, so a request
- * that breaks mid-chunk resumes from the chunk before; a crash leaves a resumable upload. */
+ * offset a client may resume from is the last whole chunk (64 KiB) that is durably written, so a
+ * request that breaks mid-chunk resumes from the chunk before; a crash leaves a resumable upload. */
 #include "api/api_int.h"
 
 #include <errno.h>
@@ -27,7 +27,7 @@
 
 #define TUS_VERSION "1.0.0"
 #define TUS_EXTENSIONS "creation,creation-with-upload,termination,checksum,expiration"
-#define SYNC_EVERY (32ull * VAULT_CHUNK) /* make progress durable this often */
+#define SYNC_EVERY (32ull << 20) /* make progress durable every 32 MiB */
 
 struct upload {
 	long long rec_id, length, start, written, since_sync;

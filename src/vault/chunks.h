@@ -1,7 +1,7 @@
 /* The on-disk format of an encrypted recording: a sequence of self-describing AES-256-GCM
  * chunks under the recording's own data key.
  *
- *   chunk = header (36 bytes) | ciphertext (1 MiB, or less for the last) | tag (16 bytes)
+ *   chunk = header (36 bytes) | ciphertext (64 KiB, or less for the last) | tag (16 bytes)
  *   header = "KVC1" | recording id (8, big-endian) | index (8) | flags (4) | nonce (12)
  *
  * The whole header is authenticated as associated data. Every chunk but the last holds exactly
@@ -15,7 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VAULT_CHUNK (1u << 20)
+/* 64 KiB: a 256 KiB range decrypts about 320 KiB, and uploads resume at a fine grain. */
+#define VAULT_CHUNK (1u << 16)
 #define VAULT_CHUNK_HEADER 36
 #define VAULT_CHUNK_TAG 16
 #define VAULT_CHUNK_OVERHEAD (VAULT_CHUNK_HEADER + VAULT_CHUNK_TAG)

@@ -177,12 +177,15 @@ int vault_unseal(const struct vault_key *k, const char *purpose, const char *aad
 	size_t body;
 	int rc = -1;
 
+	uint8_t small[128];
+
 	if (len < GCM_NONCE + GCM_TAG)
 		return -1;
 	body = len - GCM_NONCE - GCM_TAG;
 	memcpy(tag, p + GCM_NONCE + body, GCM_TAG);
 	vault_key_derive(k, purpose, sub);
-	pt = sodium_malloc(body + 16);
+	/* Keys and seeds are small: a stack buffer, wiped below, spares a locked mapping. */
+	pt = body + 16 <= sizeof(small) ? small : sodium_malloc(body + 16);
 	if (!pt)
 		goto out;
 	if (gcm(0, sub, p, aad, p + GCM_NONCE, body, pt, tag))
@@ -193,7 +196,8 @@ int vault_unseal(const struct vault_key *k, const char *purpose, const char *aad
 out:
 	if (pt) {
 		sodium_memzero(pt, body);
-		sodium_free(pt);
+		if (pt != small)
+			sodium_free(pt);
 	}
 	sodium_memzero(sub, sizeof(sub));
 	return rc;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +23,52 @@ struct vault_writer {
 	size_t tail_len;
 	uint8_t *out; /* one encrypted chunk */
 };
+
+/* Readers are opened per range request; their buffers (the plaintext one locked in memory)
+ * are kept in a small pool instead of being mapped, locked and unmapped every time. */
+#define POOL_SIZE 16
+
+struct reader_buffers {
+	uint8_t *plain; /* locked; wiped before it goes back to the pool */
+	uint8_t *disk;
+};
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct reader_buffers pool[POOL_SIZE];
+static int pool_n;
+
+static int buffers_take(struct reader_buffers *b)
+{
+	pthread_mutex_lock(&pool_lock);
+	if (pool_n > 0) {
+		*b = pool[--pool_n];
+		pthread_mutex_unlock(&pool_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	b->plain = sodium_malloc(VAULT_CHUNK);
+	b->disk = xmalloc(VAULT_CHUNK_DISK);
+	return b->plain ? 0 : -1;
+}
+
+static void buffers_give(struct reader_buffers *b, size_t used)
+{
+	if (!b->plain) {
+		free(b->disk);
+		return;
+	}
+	sodium_memzero(b->plain, used);
+	pthread_mutex_lock(&pool_lock);
+	if (pool_n < POOL_SIZE) {
+		pool[pool_n++] = *b;
+		b->plain = NULL;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	if (b->plain) {
+		sodium_free(b->plain);
+		free(b->disk);
+	}
+}
 
 struct vault_reader {
 	int fd;
@@ -177,10 +224,14 @@ struct vault_reader *vault_reader_open(const char *path, const uint8_t key[32],
 	struct stat st;
 	uint64_t want = vault_chunk_disk_size(size);
 
+	struct reader_buffers b = {NULL, NULL};
+
 	r = xcalloc(1, sizeof(*r));
 	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	r->plain = sodium_malloc(VAULT_CHUNK);
-	r->disk = xmalloc(VAULT_CHUNK_DISK);
+	if (buffers_take(&b) == 0) {
+		r->plain = b.plain;
+		r->disk = b.disk;
+	}
 	if (r->fd < 0 || !r->plain || fstat(r->fd, &st)) {
 		*err = VCHUNK_SHORT;
 		vault_reader_close(r);
@@ -260,8 +311,10 @@ void vault_reader_close(struct vault_reader *r)
 	if (r->fd >= 0)
 		close(r->fd);
 	sodium_memzero(r->key, sizeof(r->key));
-	if (r->plain)
-		sodium_free(r->plain);
-	free(r->disk);
+	{
+		struct reader_buffers b = {r->plain, r->disk};
+		/* Only the part of the chunk buffer that held plaintext needs wiping. */
+		buffers_give(&b, r->plain ? VAULT_CHUNK : 0);
+	}
 	free(r);
 }
