@@ -20,6 +20,7 @@ import { SubmissionPage } from './pages/SubmissionPage';
 import { SubmissionsPage } from './pages/SubmissionsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
+import { workspacePages, workspacePatterns } from './pages/workspace/routes';
 import { ROUTES, usePath } from './router';
 import { ForcedPasswordScreen, ForcedTotpScreen } from './screens/ForcedScreens';
 import { LoginScreen, type LoginNotice } from './screens/LoginScreen';
@@ -54,11 +55,13 @@ const PAGES: Record<string, PageDef> = {
 	[ROUTES.inbox]: { title: 'nav.inbox', roles: INBOX, render: () => <InboxPage /> },
 	[ROUTES.institutions]: { title: 'nav.institutions', roles: LAB, render: () => <InstitutionsPage /> },
 	[ROUTES.myInstitution]: { title: 'nav.myInstitution', roles: ['institution_admin'], render: () => <MyInstitutionPage /> },
+	...workspacePages,
 };
 
 const PATTERNS: [RegExp, PageDef][] = [
 	[/^\/submissions\/(\d+)(?:\/([a-z]+))?$/, { title: 'submission.title', roles: THERAPIST, render: ([id, step]) => <SubmissionPage id={Number(id)} step={step} /> }],
 	[/^\/institutions\/(\d+)$/, { title: 'institution.title', roles: LAB, render: ([id]) => <InstitutionPage id={Number(id)} /> }],
+	...workspacePatterns,
 ];
 
 function pageFor(path: string, user: User): { title: MessageKey; node: preact.JSX.Element } {

@@ -1,7 +1,9 @@
 /* Dansk. Every key of en.ts must be here; a missing or extra key is a type error. */
 import type { Messages } from './types';
+import { workspaceDa } from './workspace.da';
 
 export const da: Messages = {
+	...workspaceDa,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Spring til hovedindholdet',

@@ -1,6 +1,9 @@
 /* English messages. This catalogue defines the keys: nb.ts and da.ts must have every one. */
 
+import { workspaceEn } from './workspace.en';
+
 export const en = {
+	...workspaceEn,
 	'app.name': 'kvalab',
 	'app.tagline': 'Quality laboratory for psychotherapy',
 	'app.skip': 'Skip to main content',

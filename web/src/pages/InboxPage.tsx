@@ -8,6 +8,7 @@ import { PageHeading } from '../components/PageHeading';
 import { StateBadge } from '../components/StateBadge';
 import { type I18n, useI18n } from '../i18n';
 import { HistoryTable, SubmissionFacts } from './SubmissionStatus';
+import { RatingWorkSection } from '../components/workspace/RatingWorkSection';
 
 /* States the lab works on, in path order; drafts are the therapist's own until sent. */
 const SENT_STATES = SUBMISSION_STATES.filter((s) => s !== 'draft');
@@ -208,6 +209,7 @@ function SubmissionDialog({ id, onClose }: { id: number; onClose: () => void }) 
 						<StateBadge state={sub.state} /> {t('submission.nextStep')}: {t(`next.${sub.next_step}`)}
 					</p>
 					<SubmissionFacts sub={sub} showTherapist />
+					<RatingWorkSection sub={sub} />
 					{sub.history && sub.history.length > 0 && (
 						<>
 							<h3>{t('submission.history')}</h3>

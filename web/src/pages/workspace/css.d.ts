@@ -1,0 +1,2 @@
+/* Stylesheets imported by the rating pages; Vite bundles them. */
+declare module '*.css';
