@@ -244,7 +244,7 @@ test('the rater signs in with the one-time password, must choose a password and 
 	await page.locator('#ftotp-code').fill(totp(secret));
 	await page.getByRole('button', { name: 'Confirm and turn on' }).click();
 
-	assert.deepEqual(await navLinks(), ['Overview', 'API tokens', 'Account']);
+	assert.deepEqual(await navLinks(), ['Overview', 'My ratings', 'API tokens', 'Account']);
 	await page.getByRole('heading', { level: 1, name: /Welcome/ }).waitFor();
 	await page.getByText('You code the therapist’s interventions', { exact: false }).waitFor();
 	await assertAccessible(page, 'the rater overview');

@@ -10,7 +10,7 @@ import type { Intervention } from '../../pages/workspace/types';
 import { clock } from './usePlayer';
 
 const W = 1000;
-const LANE_H = 16;
+const LANE_H = 18;
 const TOP = 6;
 
 interface Props {
@@ -153,17 +153,17 @@ export function RatingTimeline(p: Props) {
 						const lane = laneOf.get(iv.client_id) ?? 0;
 						const y = TOP + lane * LANE_H;
 						const x0 = x(iv.start_ms);
-						const w = iv.end_ms === null ? 5 : Math.max(5, x(iv.end_ms) - x0);
+						const w = iv.end_ms === null ? 8 : Math.max(8, x(iv.end_ms) - x0);
 						const sel = iv.client_id === p.selected;
 						return (
 							<rect
 								key={iv.client_id}
 								class={`ws-tl-iv${sel ? ' ws-tl-selected' : ''}${iv.end_ms === null ? ' ws-tl-point' : ''}`}
-								x={iv.end_ms === null ? x0 - 2.5 : x0}
+								x={iv.end_ms === null ? x0 - 4 : x0}
 								y={y}
 								width={w}
 								height={LANE_H - 4}
-								rx={iv.end_ms === null ? 2.5 : 2}
+								rx={2}
 								fill={codeColour(code)}
 								onPointerDown={(e) => down(e, iv)}
 							>

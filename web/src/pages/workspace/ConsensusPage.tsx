@@ -288,7 +288,7 @@ function ScoresTable({ cmp, def, consensus, name }: { cmp: Comparison; def: Inst
 	};
 	const nDiffer = rows.filter((r) => flagged.get(r.key)?.disagree).length;
 	return (
-		<section aria-labelledby="cmp-scores-h">
+		<section class="ws-cmp-section">
 			<h2 id="cmp-scores-h">{t('ws.cmp.scores')}</h2>
 			<p class="hint">{t('ws.cmp.scoresIntro', { n: nDiffer })}</p>
 			<div class="table-wrap" role="region" aria-labelledby="cmp-scores-h" tabIndex={0}>
@@ -360,7 +360,7 @@ function InterventionsTable({ cmp, name }: { cmp: Comparison; name: (r: Rating, 
 		</>
 	);
 	return (
-		<section aria-labelledby="cmp-iv-h">
+		<section class="ws-cmp-section">
 			<h2 id="cmp-iv-h">{t('ws.cmp.interventions')}</h2>
 			<p class="hint">
 				{t('ws.cmp.ivIntro', { s: num(iv.tolerance_s, 1), matched: iv.matched.length, differ: nDiffer })}
@@ -371,10 +371,10 @@ function InterventionsTable({ cmp, name }: { cmp: Comparison; name: (r: Rating, 
 					<caption class="visually-hidden">{t('ws.cmp.matched')}</caption>
 					<thead>
 						<tr>
-							<th scope="col">{t('ws.cmp.timeOf', { rater: name(a, 0) })}</th>
-							<th scope="col">{t('ws.cmp.codeOf', { rater: name(a, 0) })}</th>
-							<th scope="col">{t('ws.cmp.timeOf', { rater: name(b, 1) })}</th>
-							<th scope="col">{t('ws.cmp.codeOf', { rater: name(b, 1) })}</th>
+							<th scope="col">{t('ws.cmp.timeOf', { letter: 'A' })}</th>
+							<th scope="col">{t('ws.cmp.codeOf', { letter: 'A' })}</th>
+							<th scope="col">{t('ws.cmp.timeOf', { letter: 'B' })}</th>
+							<th scope="col">{t('ws.cmp.codeOf', { letter: 'B' })}</th>
 							<th scope="col">{t('ws.cmp.agreement')}</th>
 						</tr>
 					</thead>
