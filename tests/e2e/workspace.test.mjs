@@ -2,8 +2,8 @@
 // inbox; rater A plays the generated test recording, codes five interventions with the keyboard,
 // is told which scores are missing, scores the form, goes offline and codes two more (kept in the
 // browser), reloads while the server still cannot be reached, comes back and sees all seven saved,
-// and submits; rater B codes and scores too, and meets a change made in another tab (version
-// conflict); the comparison shows the differences; rater B makes the consensus from rater A's rating
+// and submits; rater B codes and scores too, and meets changes made in another tab (version
+// conflict), a numbering that is off (out of order) and a copy of the same tab; the comparison shows the differences; rater B makes the consensus from rater A's rating
 // and submits it; the supervisor approves. axe-core checks the queue, the workspace (with the code
 // picker and the shortcuts dialog open) and the comparison.
 //
@@ -334,6 +334,41 @@ test('rater B rates blind, meets a change from another tab, and submits', async 
 	await page.keyboard.press('5');
 	await saved();
 	assert.equal((await ratingOf(raterB)).scores['2'].quality, 5);
+
+	/* This tab's numbering is off (as after storage was cleared): the server says which number it
+	 * expects, and the change goes again under that number. */
+	const tab = await page.evaluate(() => sessionStorage.getItem('kvalab.tab'));
+	const now = await ratingOf(raterB);
+	const seqKey = `kvalab.autosave.${raterB.id}.${now.id}.seq.${tab}`;
+	const last = Number(await page.evaluate((k) => localStorage.getItem(k), seqKey));
+	assert.ok(last >= 30, `this tab has sent ${last} changes`);
+	await page.evaluate(([k, n]) => { localStorage.setItem(k, n); sessionStorage.setItem(k, n); }, [seqKey, String(last + 5)]);
+	await page.locator('#score-4-quality input[value="5"]').focus();
+	await page.keyboard.press('5');
+	await saved();
+	assert.equal((await ratingOf(raterB)).scores['4'].quality, 5);
+	assert.equal(Number(await page.evaluate((k) => localStorage.getItem(k), seqKey)), last + 1);
+
+	/* A copy of this tab (a duplicated tab keeps the tab id) saves under the next number first: the
+	 * server answers this tab's change as a replay, which does not hold it; shown as a conflict, and
+	 * this tab takes a new id. */
+	const after1 = await ratingOf(raterB);
+	const copy = await raterB.client.post(`/api/ratings/${now.id}/changes`, { client: tab, seq: last + 2, base_version: after1.version, ops: [{ op: 'notes', text: 'From a copied tab' }] });
+	assert.equal(copy.status, 200, copy.text);
+	await page.locator('#score-4-quality input[value="6"]').focus();
+	await page.keyboard.press('6');
+	const again = page.getByRole('alert').filter({ hasText: 'The rating was changed elsewhere' });
+	await again.getByText('4 Adaptation to mentalizing capacity – Quality: you had 6, saved is 5').waitFor();
+	await again.getByText('The notes differ').waitFor();
+	assert.equal(await page.locator('#ws-notes').inputValue(), 'From a copied tab');
+	assert.notEqual(await page.evaluate(() => sessionStorage.getItem('kvalab.tab')), tab);
+	await again.getByRole('button', { name: 'Continue with the saved rating' }).click();
+	await page.locator('#score-4-quality input[value="6"]').focus();
+	await page.keyboard.press('6');
+	await saved();
+	const after = await ratingOf(raterB);
+	assert.equal(after.scores['4'].quality, 6);
+	assert.equal(after.notes, 'From a copied tab');
 
 	/* The shortcuts can be changed, and are kept. */
 	await page.locator('h1').focus();

@@ -3,6 +3,7 @@ import type { workspaceEn } from './workspace.en';
 
 export const workspaceDa: { readonly [K in keyof typeof workspaceEn]: string } = {
 	'ws.nav.queue': 'Mine bedømmelser',
+	'ws.home.queue': 'De sessioner, du er tildelt: kod, scor og indsend; derefter sammenligning og konsensus.',
 	'ws.title': 'Bedømmelse',
 	'ws.titleConsensus': 'Konsensus',
 	'ws.session': 'Session {n}',

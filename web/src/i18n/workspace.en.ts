@@ -3,6 +3,7 @@
 
 export const workspaceEn = {
 	'ws.nav.queue': 'My ratings',
+	'ws.home.queue': 'The sessions assigned to you: code, score and submit; then the comparison and the consensus.',
 	'ws.title': 'Rating',
 	'ws.titleConsensus': 'Consensus',
 	'ws.session': 'Session {n}',

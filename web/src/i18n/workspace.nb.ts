@@ -3,6 +3,7 @@ import type { workspaceEn } from './workspace.en';
 
 export const workspaceNb: { readonly [K in keyof typeof workspaceEn]: string } = {
 	'ws.nav.queue': 'Mine skåringer',
+	'ws.home.queue': 'Timene du er tildelt: kod, skår og send inn; deretter sammenligning og konsensus.',
 	'ws.title': 'Skåring',
 	'ws.titleConsensus': 'Konsensus',
 	'ws.session': 'Time {n}',

@@ -3,6 +3,7 @@ import { useApp } from '../app-context';
 import { PageHeading } from '../components/PageHeading';
 import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
+import { WS_ROUTES } from './workspace/paths';
 
 export function HomePage() {
 	const { t } = useI18n();
@@ -12,6 +13,7 @@ export function HomePage() {
 	if (role === 'therapist') {
 		now.push({ path: ROUTES.submissions, text: 'home.now.submissions', link: 'nav.submissions' }, { path: ROUTES.cases, text: 'home.now.cases', link: 'nav.cases' });
 	}
+	if (role === 'rater') now.push({ path: WS_ROUTES.queue, text: 'ws.home.queue', link: 'ws.nav.queue' });
 	if (role === 'lab_admin' || role === 'supervisor') now.push({ path: ROUTES.inbox, text: role === 'lab_admin' ? 'home.now.inbox' : 'home.now.inboxRead', link: 'nav.inbox' });
 	if (role === 'lab_admin') {
 		now.push(

@@ -20,7 +20,19 @@ function inDays(n: number): string {
 	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-export function RatingWorkSection({ sub, onChanged }: { sub: { id: number; state: string; case_code: string }; onChanged?: () => void }) {
+/* Before the recording is verified there is nothing to assign; after a withdrawal nothing to do. */
+const HIDDEN = ['draft', 'submitted', 'withdrawn'];
+
+interface Props {
+	sub: { id: number; state: string; case_code: string };
+	onChanged?: () => void;
+}
+
+export function RatingWorkSection(p: Props) {
+	return HIDDEN.includes(p.sub.state) ? null : <Raters {...p} />;
+}
+
+function Raters({ sub, onChanged }: Props) {
 	const { t, day, dateTime, errorText } = useI18n();
 	const { user, navigate, announce } = useApp();
 	const admin = user.role === 'lab_admin';

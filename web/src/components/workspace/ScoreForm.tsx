@@ -133,9 +133,17 @@ export function ScoreForm(p: Props) {
 		}
 	}
 
-	useEffect(() => () => {
-		if (timer.current !== null) window.clearTimeout(timer.current);
-	}, []);
+	/* Leaving the page while typing: what was typed is still saved. */
+	const latest = useRef({ notes, save: p.onNotes, saved: p.notes });
+	latest.current = { notes, save: p.onNotes, saved: p.notes };
+	useEffect(
+		() => () => {
+			if (timer.current !== null) window.clearTimeout(timer.current);
+			const l = latest.current;
+			if (dirty.current && l.notes !== l.saved) l.save(l.notes);
+		},
+		[],
+	);
 
 	const facetName = (f: string) => {
 		const k = facetKey(f);

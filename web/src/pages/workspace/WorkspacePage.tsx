@@ -145,7 +145,8 @@ function Workspace({ rating, def, ctx, recording, mediaUrl, mediaError }: Loaded
 			onConflict: (mine, saved) => {
 				const d = diffRatings(mine, saved);
 				setUndo([]);
-				setConflict(diffIsEmpty(d) ? { ...d, notes: false } : d);
+				/* Nothing of the rater's differs: the queued change was already in, nothing to tell. */
+				setConflict(diffIsEmpty(d) ? null : d);
 			},
 			onRejected: (err) => setProblem(t('ws.save.rejected', { why: errorText(err) })),
 			onStopped: (err) => setProblem(err.code === 'rating_locked' ? t('ws.save.locked') : t('ws.save.stoppedWhy', { why: errorText(err) })),

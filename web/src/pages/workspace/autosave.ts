@@ -3,7 +3,9 @@
  * {client, seq, base_version, ops}: client names this browser tab (sessionStorage), seq numbers its
  * changes and survives reloads. The server applies a change once: a retry of the same seq after a lost
  * answer is answered, not applied again. Answers:
- *   200                    the change is saved; the next one goes on the version it returns
+ *   200                    the change is saved; the next one goes on the version it returns. A
+ *                          replay that does not hold this change means a copy of this tab used the
+ *                          number: take a new tab id and treat it as a conflict
  *   409 out_of_order       this tab's numbering is off (a copied tab, cleared storage): renumber from
  *                          expected_seq and send again
  *   409 version_conflict   the rating changed elsewhere: take error.current, drop what was queued and
@@ -13,7 +15,7 @@
  *   no answer, 5xx, 429    keep it and try again, at once when the browser says it is online again */
 import type { ApiError } from '../../api';
 import type { Op, Rating } from './types';
-import { applyOps } from './ops';
+import { applyOps, diffIsEmpty, diffRatings } from './ops';
 import { errorCode, errorField, toApiError, wsApi } from './wsapi';
 
 export interface Entry {
@@ -50,15 +52,21 @@ function store(kind: 'local' | 'session'): Storage | null {
 }
 
 /* This tab's id: kept across reloads of the tab, new in a new tab. */
-export function tabId(): string {
+export function tabId(fresh = false): string {
 	const s = store('session');
-	let id = s?.getItem(TAB_KEY) ?? null;
+	let id = fresh ? null : (s?.getItem(TAB_KEY) ?? null);
 	if (!id) {
 		const rnd = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 		id = `tab-${rnd}`;
 		s?.setItem(TAB_KEY, id);
 	}
 	return id;
+}
+
+/* Whether a change answered as a replay is in the rating: when a copy of this tab (a duplicated tab
+ * keeps sessionStorage, so it has the same id) used the same number first, it is not. */
+function replayHolds(r: Rating, ops: Op[]): boolean {
+	return diffIsEmpty(diffRatings(applyOps(r, ops), r));
 }
 
 function isEntry(x: unknown): x is Entry {
@@ -79,7 +87,7 @@ function readEntries(s: Storage | null, key: string): Entry[] {
 const RETRY_MS = [1000, 2000, 4000, 8000, 15000];
 
 export class Autosave {
-	readonly client: string;
+	client: string;
 	server: Rating;
 	status: SaveStatus = 'saved';
 	private queue: Entry[];
@@ -88,6 +96,8 @@ export class Autosave {
 	private readonly prefix: string;
 	private sending = false;
 	private stopped = false;
+	/* The page has gone: changes are still kept in storage, for the next time it opens. */
+	private disposed = false;
 	private failures = 0;
 	private timer: number | null = null;
 	private waiters: ((ok: boolean) => void)[] = [];
@@ -163,11 +173,12 @@ export class Autosave {
 	}
 
 	push(ops: Op[]): void {
-		if (!ops.length || this.stopped) return;
+		if (!ops.length || (this.stopped && !this.disposed)) return;
 		const seq = this.lastSeq() + 1;
 		this.setLastSeq(seq);
 		this.queue.push({ client: this.client, seq, ops });
 		this.persist();
+		if (this.disposed) return;
 		this.ev.onUpdate();
 		this.kick(true);
 	}
@@ -184,6 +195,7 @@ export class Autosave {
 
 	dispose(): void {
 		this.stopped = true;
+		this.disposed = true;
 		window.removeEventListener('online', this.onOnline);
 		if (this.timer !== null) window.clearTimeout(this.timer);
 		this.settle(false);
@@ -238,6 +250,16 @@ export class Autosave {
 			}
 			if (this.stopped) break;
 			const code = errorCode(ans.body);
+			if (ans.status === 200 && (ans.body as Rating).replayed && !replayHolds(ans.body as Rating, head.ops)) {
+				const mine = this.view();
+				this.queue = [];
+				this.persist();
+				this.client = tabId(true);
+				this.server = ans.body as Rating;
+				this.ev.onConflict(mine, this.server);
+				this.ev.onUpdate();
+				continue;
+			}
 			if (ans.status === 200) {
 				this.failures = 0;
 				this.server = ans.body as Rating;
