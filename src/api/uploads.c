@@ -36,7 +36,12 @@ struct upload {
 	uint8_t want[32];
 	int creating; /* POST: answer 201 with a Location */
 	int over;     /* more bytes than Upload-Length */
+	int lost;     /* another request took the upload over: write nothing more */
+	long long renewed;
+	char owner[TOKEN_TEXT_MAX + 24]; /* this request's name on the lease */
 };
+
+static _Atomic long long request_counter;
 
 static void tus_headers(struct api_resp *resp)
 {
@@ -137,19 +142,21 @@ static enum kv_err start_writing(struct api_req *req, struct api_resp *resp, str
 		if (!u->sha || !EVP_DigestInit_ex(u->sha, EVP_sha256(), NULL))
 			return tus_error(resp, KV_EINTERNAL, 0, NULL, "cannot check checksums");
 	}
-	if (db_recording_lease(req->db, u->rec_id, req->ctx->boot_id, req->now) != KV_OK)
+	snprintf(u->owner, sizeof(u->owner), "%s:%lld", req->ctx->boot_id, ++request_counter);
+	u->renewed = req->now;
+	if (db_recording_lease(req->db, u->rec_id, u->owner, req->ctx->boot_id, req->now) != KV_OK)
 		return tus_error(resp, KV_ECONFLICT, 0, "upload_busy",
 		                 "another request is writing to this upload; try again shortly");
 	if (api_recording_key(req->ctx, req->db, u->rec_id, key) ||
 	    api_recording_path(req->ctx, u->rec_id, path, sizeof(path))) {
-		db_recording_release(req->db, u->rec_id, req->ctx->boot_id);
+		db_recording_release(req->db, u->rec_id, u->owner);
 		return tus_error(resp, KV_EINTERNAL, 0, NULL, "the upload cannot be opened");
 	}
 	u->w = vault_writer_open(path, key, (uint64_t)u->rec_id, (uint64_t)u->start);
 	sodium_memzero(key, sizeof(key));
 	if (!u->w) {
 		fprintf(stderr, "kvalab: cannot open %s: %s\n", path, strerror(errno));
-		db_recording_release(req->db, u->rec_id, req->ctx->boot_id);
+		db_recording_release(req->db, u->rec_id, u->owner);
 		return tus_error(resp, KV_EINTERNAL, 0, NULL, "the upload cannot be written");
 	}
 	return KV_OK;
@@ -169,6 +176,15 @@ static enum kv_err upload_data(void *state, struct api_req *req, struct api_resp
 		return tus_error(resp, KV_EINVAL, 0, "exceeds_length",
 		                 "the request carries more bytes than Upload-Length");
 	}
+	/* Renew the lease about once a second; if a newer request took the upload over, stop. */
+	if (!u->lost && time(NULL) != u->renewed) {
+		u->renewed = time(NULL);
+		if (db_recording_lease_renew(req->db, u->rec_id, u->owner, u->renewed))
+			u->lost = 1;
+	}
+	if (u->lost)
+		return tus_error(resp, KV_ECONFLICT, 0, "upload_taken_over",
+		                 "a newer request continues this upload");
 	if (u->sha)
 		EVP_DigestUpdate(u->sha, buf, len);
 	if (vault_writer_write(u->w, buf, len))
@@ -181,8 +197,8 @@ static enum kv_err upload_data(void *state, struct api_req *req, struct api_resp
 		u->since_sync = 0;
 		if (vault_writer_sync(u->w) == 0)
 			db_recording_set_received(req->db, u->rec_id,
-			                          (long long)vault_writer_whole(u->w),
-			                          req->ctx->boot_id, (long long)time(NULL));
+			                          (long long)vault_writer_whole(u->w), u->owner,
+			                          (long long)time(NULL));
 	}
 	return KV_OK;
 }
@@ -227,7 +243,7 @@ static void upload_close(void *state, struct api_req *req, struct api_resp *resp
 	/* A refused or broken request with a checksum keeps nothing of its bytes. */
 	if (u->w && u->sha && (mismatch || !complete_body || u->over))
 		vault_writer_rewind(u->w, (uint64_t)u->start);
-	if (u->w && complete_body && !mismatch && !u->over && end == u->length) {
+	if (u->w && complete_body && !mismatch && !u->over && !u->lost && end == u->length) {
 		if (complete(req, u) == KV_OK) {
 			durable = (uint64_t)u->length;
 		} else {
@@ -237,8 +253,9 @@ static void upload_close(void *state, struct api_req *req, struct api_resp *resp
 	} else if (u->w) {
 		vault_writer_close(u->w, &durable);
 		u->w = NULL;
-		db_recording_set_received(req->db, u->rec_id, (long long)durable, req->ctx->boot_id,
-		                          req->now);
+		if (!u->lost)
+			db_recording_set_received(req->db, u->rec_id, (long long)durable, u->owner,
+			                          req->now);
 	}
 	if (!resp)
 		goto out;
@@ -262,7 +279,7 @@ static void upload_close(void *state, struct api_req *req, struct api_resp *resp
 out:
 	if (u->w)
 		vault_writer_close(u->w, &durable);
-	db_recording_release(req->db, u->rec_id, req->ctx->boot_id);
+	db_recording_release(req->db, u->rec_id, u->owner);
 	upload_free(u);
 }
 

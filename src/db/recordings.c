@@ -123,18 +123,33 @@ long long db_recording_of(struct db *db, long long submission_id, const char *ki
 	                 a, NARGS(a), 0);
 }
 
-enum kv_err db_recording_lease(struct db *db, long long id, const char *owner, long long now)
+enum kv_err db_recording_lease(struct db *db, long long id, const char *owner, const char *boot,
+                               long long now)
 {
-	/* A lease of another process (one that crashed) or an old one of ours is taken over. */
-	struct db_arg a[] = {ARG_TEXT(owner), ARG_INT(now + 120), ARG_INT(id), ARG_INT(now)};
+	/* Leases are short and renewed while bytes arrive, so a request that stalled (a client
+	 * that paused, a connection that hangs) is taken over by the next one. */
+	struct db_arg a[] = {ARG_TEXT(owner), ARG_INT(now + RECORDING_LEASE_SECS), ARG_INT(id),
+	                     ARG_INT(now), ARG_TEXT(boot)};
 	long long changed = 0;
-	enum kv_err rc = db_run(db,
-	                        "UPDATE recordings SET lease_owner = ?1, lease_until = ?2 WHERE "
-	                        "id = ?3 AND state = 'uploading' AND (lease_owner IS NULL OR "
-	                        "lease_owner <> ?1 OR lease_until < ?4)",
-	                        a, NARGS(a), &changed);
+	enum kv_err rc =
+	    db_run(db,
+	           "UPDATE recordings SET lease_owner = ?1, lease_until = ?2 WHERE "
+	           "id = ?3 AND state = 'uploading' AND (lease_owner IS NULL OR "
+	           "lease_until < ?4 OR substr(lease_owner, 1, length(?5) + 1) <> ?5 || ':')",
+	           a, NARGS(a), &changed);
 
 	return rc ? rc : changed ? KV_OK : KV_ECONFLICT;
+}
+
+int db_recording_lease_renew(struct db *db, long long id, const char *owner, long long now)
+{
+	struct db_arg a[] = {ARG_INT(now + RECORDING_LEASE_SECS), ARG_INT(id), ARG_TEXT(owner)};
+	long long changed = 0;
+
+	if (db_run(db, "UPDATE recordings SET lease_until = ? WHERE id = ? AND lease_owner = ?", a,
+	           NARGS(a), &changed))
+		return -1;
+	return changed ? 0 : -1;
 }
 
 void db_recording_release(struct db *db, long long id, const char *owner)
@@ -150,8 +165,8 @@ void db_recording_release(struct db *db, long long id, const char *owner)
 enum kv_err db_recording_set_received(struct db *db, long long id, long long received,
                                       const char *owner, long long now)
 {
-	struct db_arg a[] = {ARG_INT(received), ARG_INT(now), ARG_INT(now + 120), ARG_INT(id),
-	                     ARG_TEXT(owner)};
+	struct db_arg a[] = {ARG_INT(received), ARG_INT(now), ARG_INT(now + RECORDING_LEASE_SECS),
+	                     ARG_INT(id), ARG_TEXT(owner)};
 
 	return db_run(
 	    db,

@@ -27,8 +27,16 @@ enum kv_err db_recording_key(struct db *db, long long id, struct kv_buf *out);
 json_t *db_recording_json(struct db *db, long long id, enum kv_err *rc);
 /* The newest recording of a kind for a submission (0 when none). */
 long long db_recording_of(struct db *db, long long submission_id, const char *kind);
-/* Takes the upload for this process; KV_ECONFLICT when another request holds it. */
-enum kv_err db_recording_lease(struct db *db, long long id, const char *owner, long long now);
+/* Seconds an upload stays leased to a request without news from it. */
+#define RECORDING_LEASE_SECS 3
+
+/* Takes the upload for one request (owner names it, prefixed by the process's boot id);
+ * KV_ECONFLICT while another request of this process that is still receiving bytes holds it.
+ * A lease of another process (one that crashed) is taken over at once. */
+enum kv_err db_recording_lease(struct db *db, long long id, const char *owner, const char *boot,
+                               long long now);
+/* Renews the lease while bytes arrive; -1 when another request has taken the upload over. */
+int db_recording_lease_renew(struct db *db, long long id, const char *owner, long long now);
 void db_recording_release(struct db *db, long long id, const char *owner);
 enum kv_err db_recording_set_received(struct db *db, long long id, long long received,
                                       const char *owner, long long now);

@@ -355,3 +355,23 @@ test('kill -9 during an upload and during a transcode: the upload resumes and th
   for (const f of readdirSync(join(srv.data, 'recordings'))) assert.ok(!readFileSync(join(srv.data, 'recordings', f)).includes(MARKER));
   assert.equal(kvalab(['check', '--data', srv.data]).status, 0);
 });
+
+test('a stalled request (connection open, no bytes) does not lock the upload: the next request takes over', async () => {
+  const { submission: s } = await submission();
+  const meta = `submission_id ${Buffer.from(String(s.id)).toString('base64')}`;
+  const c = await rawTus('POST', '/api/uploads', { headers: { 'Upload-Length': '500000', 'Upload-Metadata': meta } });
+  const path = c.headers.location;
+  const u = new URL(srv.url + path);
+  // A client that paused: the request stays open and sends nothing more.
+  const stalled = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: 'PATCH', headers: {
+    'Tus-Resumable': '1.0.0', Authorization: `Bearer ${token}`, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0', 'Content-Length': '500000' } });
+  stalled.on('error', () => {});
+  stalled.write(Buffer.alloc(1000, 1));
+  await new Promise((r) => setTimeout(r, 500));
+  const busy = await rawTus('PATCH', path, { headers: { 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' }, body: Buffer.alloc(10) });
+  assert.equal(busy.status, 409);
+  await new Promise((r) => setTimeout(r, 4500));
+  const taken = await rawTus('PATCH', path, { headers: { 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' }, body: Buffer.alloc(10) });
+  assert.equal(taken.status, 204);
+  stalled.destroy();
+});
