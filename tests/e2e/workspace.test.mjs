@@ -21,12 +21,12 @@ import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/bro
 
 const SHOTS = process.env.KV_SHOTS ? join(ROOT, process.env.KV_SHOTS) : null;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-async function shot(page, name) {
-	if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+async function shot(page, name, { fullPage = true } = {}) {
+	if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
 const today = new Date().toISOString().slice(0, 10);
-let srv, admin, therapist, supervisor, raterA, raterB, instrument, sub, browser, page;
+let srv, admin, therapist, supervisor, raterA, raterB, instrument, sub, browser, page, institution, uploadToken;
 const lastCodes = new Map();
 
 async function withTotp(role, name) {
@@ -59,26 +59,44 @@ before(async () => {
 	raterB = await withTotp('rater', 'Bjørn Rater');
 	instrument = (await admin.get('/api/instruments')).json.items.find((i) => i.code === 'mbt-i-aqs');
 
-	const c = (await therapist.client.post('/api/cases', { institution_id: inst.id })).json;
+	institution = inst;
+	uploadToken = token;
+	sub = await newSubmission();
+	browser = await launchBrowser({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
+	page = browser.page;
+});
+
+// A requisition with a verified recording (set up through the API).
+async function newSubmission() {
+	const c = (await therapist.client.post('/api/cases', { institution_id: institution.id })).json;
 	await therapist.client.put(`/api/cases/${c.id}/consent`, { signed_date: today, quality_assurance: true, rater_training: false, research: false });
-	sub = (await therapist.client.post('/api/submissions', { case_id: c.id, session_date: today, session_number: 7, modality: 'individual', instrument_id: instrument.id, questions: 'Do I challenge enough?', declared_consent: true, declared_no_identifiers: true })).json;
-	const s = await therapist.client.post(`/api/submissions/${sub.id}/submit`, {});
+	const one = (await therapist.client.post('/api/submissions', { case_id: c.id, session_date: today, session_number: 7, modality: 'individual', instrument_id: instrument.id, questions: 'Do I challenge enough?', declared_consent: true, declared_no_identifiers: true })).json;
+	const s = await therapist.client.post(`/api/submissions/${one.id}/submit`, {});
 	assert.equal(s.status, 200, s.text);
 	await new Promise((resolve, reject) => {
 		const up = new tus.Upload(bytes(playableMp4({ seconds: 20, size: '160x120', bitrate: '100k' })), {
-			endpoint: `${srv.url}/api/uploads`, headers: { Authorization: `Bearer ${token}` },
-			metadata: { submission_id: String(sub.id) }, retryDelays: null, onError: reject, onSuccess: resolve,
+			endpoint: `${srv.url}/api/uploads`, headers: { Authorization: `Bearer ${uploadToken}` },
+			metadata: { submission_id: String(one.id) }, retryDelays: null, onError: reject, onSuccess: resolve,
 		});
 		up.start();
 	});
 	for (let i = 0; i < 200; i++) {
-		if ((await admin.get(`/api/submissions/${sub.id}`)).json.state === 'recording_ready') break;
+		if ((await admin.get(`/api/submissions/${one.id}`)).json.state === 'recording_ready') break;
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	assert.equal((await admin.get(`/api/submissions/${sub.id}`)).json.state, 'recording_ready');
-	browser = await launchBrowser({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
-	page = browser.page;
-});
+	assert.equal((await admin.get(`/api/submissions/${one.id}`)).json.state, 'recording_ready');
+	return one;
+}
+
+// Every required score of a rating set to `value` through the API, then submitted.
+async function fillAndSubmit(client, ratingId, value = 4) {
+	const r = (await client.get(`/api/ratings/${ratingId}`)).json;
+	const miss = (await client.post(`/api/ratings/${ratingId}/submit`, {})).json.error.missing;
+	const ops = miss.map((m) => { const [item, facet] = m.split('.'); return { op: 'score', item, facet, value }; });
+	const c = await client.post(`/api/ratings/${ratingId}/changes`, { client: `api-${ratingId}-${r.version}`, seq: 1, base_version: r.version, ops });
+	assert.equal(c.status, 200, c.text);
+	assert.equal((await client.post(`/api/ratings/${ratingId}/submit`, {})).status, 200);
+}
 
 after(async () => {
 	await browser?.close();
@@ -113,7 +131,7 @@ async function ratingOf(rater) {
 
 // Marks at the current time: a point (M, Enter) or, after moving on, a span (M ... M).
 async function codeWithKeys(code, quality, { note } = {}) {
-	await page.locator('#ws-code').waitFor();
+	await page.waitForFunction(() => document.activeElement?.id === 'ws-code');
 	await page.keyboard.type(code);
 	await page.keyboard.press('Enter');
 	if (quality) await page.keyboard.press(String(quality));
@@ -268,7 +286,7 @@ test('rater A codes with the keyboard, scores, keeps working offline and submits
 		await codeWithKeys(code, 0);
 	}
 	await page.locator('.ws-save[data-status="offline"]').filter({ hasText: '2 changes' }).waitFor();
-	await shot(page, 'ws-4-offline');
+	await shot(page, 'ws-4-offline', { fullPage: false });
 	assert.equal((await ratingOf(raterA)).interventions.length, 5);
 	/* Back on line, but the server still out of reach: reload; the queued changes survive. */
 	await page.route('**/api/ratings/*/changes', (route) => route.abort());
@@ -327,7 +345,7 @@ test('rater B rates blind, meets a change from another tab, and submits', async 
 	await conflict.waitFor();
 	await conflict.getByText('2 Exploration, curiosity and a not-knowing stance – Quality: you had 3, saved is 6').waitFor();
 	await assertAccessible(page, 'the workspace after a conflict');
-	await shot(page, 'ws-6-conflict');
+	await shot(page, 'ws-6-conflict', { fullPage: false });
 	assert.equal(await page.locator('#score-2-quality input[value="6"]').isChecked(), true);
 	await conflict.getByRole('button', { name: 'Continue with the saved rating' }).click();
 	await page.locator('#score-2-quality input[value="5"]').focus();
@@ -455,6 +473,78 @@ test('the supervisor finds the consensus in the inbox and approves it', async ()
 	await page.getByText('The consensus is approved.').first().waitFor();
 	await shot(page, 'ws-8-approved');
 	assert.equal((await admin.get(`/api/submissions/${sub.id}`)).json.state, 'approved');
+	await signOut();
+});
+
+test('the supervisor reopens a rating with a reason, and sends a consensus back with a comment', async () => {
+	const two = await newSubmission();
+	const a = (await admin.post(`/api/submissions/${two.id}/assignments`, { rater_ids: [raterA.id, raterB.id], due_date: today })).json.items;
+	const ra = a.find((x) => x.rater_id === raterA.id).rating_id;
+	const rb = a.find((x) => x.rater_id === raterB.id).rating_id;
+	await fillAndSubmit(raterA.client, ra, 4);
+	await fillAndSubmit(raterB.client, rb, 5);
+	assert.equal((await admin.get(`/api/submissions/${two.id}`)).json.state, 'rated');
+
+	await signIn(supervisor.email, supervisor.password, supervisor.secret);
+	await page.goto(`${srv.url}/consensus/${two.id}`);
+	await page.getByRole('heading', { level: 2, name: 'Reopen a rating' }).waitFor();
+	await page.getByRole('button', { name: 'Reopen – Anna Rater' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Reopen the rating by Anna Rater?' });
+	await dialog.getByRole('button', { name: 'Reopen' }).click();
+	await dialog.getByText('Give a reason.').waitFor();
+	await dialog.getByLabel('Reason').fill('Item 3 was overlooked.');
+	await assertAccessible(page, 'the reopen dialog');
+	await dialog.getByRole('button', { name: 'Reopen' }).click();
+	await dialog.waitFor({ state: 'detached' });
+	await page.getByRole('status').filter({ hasText: 'The rating is reopened.' }).waitFor();
+	assert.equal((await admin.get(`/api/submissions/${two.id}`)).json.state, 'assigned');
+	assert.equal((await admin.get(`/api/ratings/${ra}`)).json.reopen_reason, 'Item 3 was overlooked.');
+	await signOut();
+
+	/* Rater A sees why, corrects and submits again. */
+	await signIn(raterA.email, raterA.password, raterA.secret);
+	await page.goto(`${srv.url}/ratings/${ra}`);
+	await page.getByText('Reopened by the supervisor: Item 3 was overlooked.').waitFor();
+	await page.locator('#score-3-adherence input').first().focus();
+	await page.keyboard.press('6');
+	await saved();
+	await page.getByRole('button', { name: 'Submit the rating' }).first().click();
+	await page.getByRole('dialog', { name: 'Submit the rating?' }).getByRole('button', { name: 'Submit the rating' }).click();
+	await page.getByText('The rating is submitted and locked.').waitFor();
+	assert.equal((await admin.get(`/api/submissions/${two.id}`)).json.state, 'rated');
+
+	/* Rater A starts the consensus from rater B's rating and submits it at once. */
+	await page.goto(`${srv.url}/consensus/${two.id}`);
+	await page.getByRole('button', { name: 'Start from Rater B (Bjørn Rater)' }).click();
+	await page.getByRole('heading', { level: 1, name: /^Consensus/ }).waitFor();
+	await page.getByRole('button', { name: 'Submit the consensus' }).first().click();
+	await page.getByRole('dialog', { name: 'Submit the consensus?' }).getByRole('button', { name: 'Submit the consensus' }).click();
+	await page.getByText('The consensus is submitted and waits for the supervisor’s approval.').waitFor();
+	await signOut();
+
+	/* The supervisor sends it back. */
+	await signIn(supervisor.email, supervisor.password, supervisor.secret);
+	await page.goto(`${srv.url}/consensus/${two.id}`);
+	await page.getByLabel('Comment').fill('Look at item 16 again.');
+	await page.getByRole('button', { name: 'Send back' }).click();
+	await page.getByRole('status').filter({ hasText: 'The consensus is sent back to the raters.' }).waitFor();
+	await page.getByText('Supervisor’s comment: Look at item 16 again.').waitFor();
+	await page.getByText('The consensus is being made.').waitFor();
+	assert.equal((await admin.get(`/api/submissions/${two.id}`)).json.state, 'rated');
+	await signOut();
+
+	/* Rater A finds it again, with the comment, and submits it anew. */
+	await signIn(raterA.email, raterA.password, raterA.secret);
+	await page.goto(`${srv.url}/consensus/${two.id}`);
+	await page.getByRole('button', { name: 'Open the consensus' }).click();
+	await page.getByText('Sent back by the supervisor: Look at item 16 again.').waitFor();
+	await page.locator('#score-16-quality input').first().focus();
+	await page.keyboard.press('3');
+	await saved();
+	await page.getByRole('button', { name: 'Submit the consensus' }).first().click();
+	await page.getByRole('dialog', { name: 'Submit the consensus?' }).getByRole('button', { name: 'Submit the consensus' }).click();
+	await page.getByText('The consensus is submitted and waits for the supervisor’s approval.').waitFor();
+	assert.equal((await admin.get(`/api/submissions/${two.id}`)).json.state, 'consensus');
 	await signOut();
 });
 

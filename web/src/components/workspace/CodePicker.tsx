@@ -2,7 +2,7 @@
  * whether it lies within the manual, its quality 1–7 and a note. Keyboard: type, Up/Down, Enter takes
  * the code and goes on to the quality, where a digit sets it and Enter saves; Ctrl+Enter saves from
  * anywhere, Escape cancels. Non-modal, so the video stays in view and playable. */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../../i18n';
 import { type Code, type Form, codeColour } from '../../pages/workspace/instrument';
 import type { Intervention } from '../../pages/workspace/types';
@@ -54,7 +54,8 @@ export function CodePicker({ form, draft, isNew, durationMs, onSave, onCancel }:
 	const qualityRef = useRef<HTMLFieldSetElement>(null);
 	const matches = useMemo(() => filterCodes(form.codes, query), [form.codes, query]);
 
-	useEffect(() => {
+	/* At once, before the next key press arrives: a quick "M Enter 1 6" must all land in the filter. */
+	useLayoutEffect(() => {
 		input.current?.focus();
 		input.current?.select();
 	}, []);
