@@ -327,10 +327,10 @@ function Workspace({ rating, def, ctx, recording, mediaUrl, mediaError }: Loaded
 		}
 	});
 
-	/* Leaving with unsaved changes: they stay queued in this browser; say so. */
+	/* Leaving with unsaved changes loses nothing when they are kept in storage; without storage, ask. */
 	useEffect(() => {
 		const f = (e: BeforeUnloadEvent) => {
-			if (eng.pendingCount() > 0 && eng.status !== 'offline') e.preventDefault();
+			if (eng.pendingCount() > 0 && !eng.durable) e.preventDefault();
 		};
 		window.addEventListener('beforeunload', f);
 		return () => window.removeEventListener('beforeunload', f);

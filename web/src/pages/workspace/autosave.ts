@@ -163,6 +163,11 @@ export class Autosave {
 		return this.queue.flatMap((e) => e.ops);
 	}
 
+	/* Whether queued changes outlive the page (false in a private window without storage). */
+	get durable(): boolean {
+		return this.local !== null;
+	}
+
 	pendingCount(): number {
 		return this.queue.length;
 	}

@@ -165,8 +165,8 @@ export function missingScores(form: Form, scores: Scores): string[] {
 	return out;
 }
 
-/* Eight colours told apart by most kinds of colour vision (Okabe–Ito, darkened for contrast on white). */
-export const CODE_COLOURS = ['#0b6fa4', '#c26a00', '#0f7a5c', '#a8326e', '#5b4ba0', '#8a6d00', '#b5412c', '#3d6b20'];
+/* Twelve colours, dark enough to stand out on white; the code itself is always written beside them. */
+export const CODE_COLOURS = ['#0b6fa4', '#c26a00', '#0f7a5c', '#a8326e', '#5b4ba0', '#8a6d00', '#b5412c', '#3d6b20', '#1b4f8a', '#7a3b10', '#6b2d8f', '#006d77'];
 
 export function codeColour(c: Code | undefined): string {
 	if (!c) return '#4d5866';
