@@ -332,6 +332,24 @@ test('rater B rates blind, meets a change from another tab, and submits', async 
 		await page.keyboard.press('Enter');
 		await codeWithKeys(code, 4);
 	}
+	/* Dragging on the timeline moves an intervention; undo puts it back. */
+	const mark16 = page.locator('rect.ws-tl-iv').first();
+	const box = await mark16.boundingBox();
+	const pxPerS = (await page.locator('svg.ws-timeline-svg').boundingBox()).width / 20;
+	await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+	await page.mouse.down();
+	await page.mouse.move(box.x + box.width / 2 + pxPerS / 2, box.y + box.height / 2, { steps: 4 });
+	await page.mouse.move(box.x + box.width / 2 + pxPerS, box.y + box.height / 2, { steps: 4 });
+	await page.mouse.up();
+	await saved();
+	let moved = (await ratingOf(raterB)).interventions.find((x) => x.code === '16');
+	assert.ok(moved.start_ms > 6600 && moved.start_ms < 7400, `moved to ${moved.start_ms}`);
+	await page.locator('h1').focus();
+	await page.keyboard.press('u');
+	await saved();
+	moved = (await ratingOf(raterB)).interventions.find((x) => x.code === '16');
+	assert.equal(moved.start_ms, 6000);
+
 	await scoreAll(4, { 'score-1-quality': 7 });
 	await saved();
 
