@@ -22,6 +22,7 @@ import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { workspacePages, workspacePatterns } from './pages/workspace/routes';
 import { ROUTES, usePath } from './router';
+import { stopAllUploads } from './upload';
 import { ForcedPasswordScreen, ForcedTotpScreen } from './screens/ForcedScreens';
 import { LoginScreen, type LoginNotice } from './screens/LoginScreen';
 
@@ -170,6 +171,7 @@ export function App() {
 	}, [attempt]);
 
 	async function signOut() {
+		stopAllUploads();
 		try {
 			await api.signOut();
 		} catch {

@@ -248,7 +248,53 @@ export interface Submission {
 	state_changed_at: string;
 	waiting_days: number;
 	history?: HistoryEntry[];
+	/* Only in GET /api/submissions/{id}, and only from a server with the recording vault: the latest
+	 * original recording, or null before the first upload. Absent: the server stores no recordings. */
+	recording?: Recording | null;
 }
+
+export const RECORDING_STATES = ['uploading', 'verifying', 'transcoding', 'ready', 'refused', 'failed', 'shredded'] as const;
+export type RecordingState = (typeof RECORDING_STATES)[number];
+
+/* A recording in the vault: its state and, once checked, its media facts. */
+export interface Recording {
+	id: number;
+	submission_id: number;
+	state: RecordingState;
+	size: number;
+	/* Bytes durably stored (the tus offset); an interrupted upload continues from here. */
+	received: number;
+	duration: number | null;
+	container: string | null;
+	video_codec: string | null;
+	audio_codec: string | null;
+	width: number | null;
+	height: number | null;
+	/* The original plays in browsers as it is. */
+	browser_playable: boolean;
+	/* Something can be played now: the original or its converted copy. */
+	playable: boolean;
+	sha256?: string | null;
+	/* Why it was refused or could not be converted (the server's English words). */
+	error: string | null;
+	/* Progress of a running check or conversion, 0–1. */
+	job_progress: number | null;
+	created_at: string;
+	completed_at: string | null;
+	expires_at: string | null;
+	shredded_at: string | null;
+	shred_reason: string | null;
+}
+
+/* A started viewing: the URL the player loads (range requests allowed) until expires_at. */
+export interface Viewing {
+	viewing: string;
+	media_url: string;
+	expires_at: string;
+}
+
+/* Where tus uploads of recordings start (POST), relative to the page's origin. */
+export const UPLOADS_PATH = '/api/uploads';
 
 export interface SubmissionInput {
 	case_id?: number;
@@ -307,6 +353,11 @@ let onGateChanged: Listener | null = null;
 
 export function setCsrfToken(token: string | null): void {
 	csrfToken = token;
+}
+
+/* The CSRF token of this session, for requests made outside request() (tus uploads). */
+export function csrfTokenNow(): string | null {
+	return csrfToken;
 }
 
 /* Called on 401 from any request except signing in and the first session check. */
@@ -482,4 +533,8 @@ export const api = {
 		request<{ institution_id: number | null; counts: StateCounts; total: number }>('GET', '/submissions/counts', { query: { institution_id: institutionId } }),
 
 	listInstruments: () => request<{ items: Instrument[] }>('GET', '/instruments'),
+
+	getRecording: (id: number) => request<Recording>('GET', `/recordings/${id}`),
+	/* Each viewing is written to the audit log once, however many range requests the player makes. */
+	startViewing: (recordingId: number) => request<Viewing>('POST', `/recordings/${recordingId}/viewings`, { body: {} }),
 };

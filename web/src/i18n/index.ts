@@ -74,6 +74,10 @@ export interface I18n {
 	day: (ymd: string | null | undefined) => string;
 	/* "in 45 seconds" in the user's language. */
 	inSeconds: (secs: number) => string;
+	/* A number with at most `digits` decimals, in the user's locale ("12,3" in nb and da). */
+	num: (n: number, digits?: number) => string;
+	/* A share from 0 to 1 as a whole percentage, as the locale writes it ("43 %" in nb and da, "43%" in en). */
+	percent: (share: number) => string;
 	/* The text to show for a failed request. */
 	errorText: (err: unknown) => string;
 	/* The text to show next to a field the server named. */
@@ -150,6 +154,8 @@ export function makeI18n(locale: Locale): I18n {
 			/* Midnight UTC formatted in UTC: the same calendar day in every time zone. */
 			return dayf.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
 		},
+		num: (n, digits = 0) => new Intl.NumberFormat(tag, { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(n),
+		percent: (share) => new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 }).format(Math.min(1, Math.max(0, share))),
 		inSeconds: (secs) => (secs >= 90 ? rtf.format(Math.ceil(secs / 60), 'minute') : rtf.format(Math.max(1, Math.ceil(secs)), 'second')),
 		errorText: (err) => {
 			if (!(err instanceof ApiError)) return t('error.http_error');

@@ -7,6 +7,8 @@ import { ErrorNotice, SelectField } from '../components/Field';
 import { PageHeading } from '../components/PageHeading';
 import { StateBadge } from '../components/StateBadge';
 import { type I18n, useI18n } from '../i18n';
+import { RecordingFacts } from '../components/RecordingFacts';
+import { RecordingPlayer } from '../components/RecordingPlayer';
 import { HistoryTable, SubmissionFacts } from './SubmissionStatus';
 import { RatingWorkSection } from '../components/workspace/RatingWorkSection';
 
@@ -209,6 +211,7 @@ function SubmissionDialog({ id, onClose }: { id: number; onClose: () => void }) 
 						<StateBadge state={sub.state} /> {t('submission.nextStep')}: {t(`next.${sub.next_step}`)}
 					</p>
 					<SubmissionFacts sub={sub} showTherapist />
+					{'recording' in sub && <RecordingSection sub={sub} />}
 					<RatingWorkSection sub={sub} />
 					{sub.history && sub.history.length > 0 && (
 						<>
@@ -224,5 +227,18 @@ function SubmissionDialog({ id, onClose }: { id: number; onClose: () => void }) 
 				</button>
 			</div>
 		</Dialog>
+	);
+}
+
+/* The recording as the lab sees it: its state and facts, and the player once it can be played. */
+function RecordingSection({ sub }: { sub: Submission }) {
+	const { t } = useI18n();
+	const rec = sub.recording ?? null;
+	return (
+		<section class="dialog-section" aria-labelledby="sd-rec-h">
+			<h3 id="sd-rec-h">{t('recording.title')}</h3>
+			{rec ? <RecordingFacts rec={rec} showState /> : <p>{t('recording.none')}</p>}
+			{rec && rec.state === 'ready' && rec.playable && <RecordingPlayer rec={rec} label={t('recording.playerLabel', { code: sub.case_code })} id="sd-player" />}
+		</section>
 	);
 }

@@ -1,17 +1,31 @@
 /* A submission after it was sent: where it is on its path, what happens next, the requisition and its
- * history. Right after sending, the next step is uploading the recording, which the vault provides. */
+ * history. Right after sending, the next step is uploading the recording (the wizard's last step);
+ * once the recording is in the vault it can be played here. */
+import { useState } from 'preact/hooks';
 import { type Submission } from '../api';
 import { useApp } from '../app-context';
 import { PageHeading } from '../components/PageHeading';
+import { RecordingFacts } from '../components/RecordingFacts';
+import { RecordingPlayer } from '../components/RecordingPlayer';
+import { RecordingUpload } from '../components/RecordingUpload';
 import { StateBadge } from '../components/StateBadge';
 import { WizardSteps } from '../components/WizardSteps';
 import { useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
 
-export function SubmissionStatus({ sub }: { sub: Submission }) {
+export function SubmissionStatus({ sub: first }: { sub: Submission }) {
 	const { t, dateTime } = useI18n();
 	const { navigate } = useApp();
-	const uploadNext = sub.next_step === 'upload_recording';
+	const [sub, setSub] = useState(first);
+	/* The upload is the wizard's last step; it stays framed as one while this page is open, so the
+	 * therapist sees it through to "Ready". */
+	const [uploadStep] = useState(first.next_step === 'upload_recording');
+	/* A server without the recording vault sends no recording field at all. */
+	const vault = 'recording' in sub;
+	const rec = sub.recording ?? null;
+	const player = rec && rec.playable && rec.state === 'ready' && (
+		<RecordingPlayer rec={rec} label={t('recording.playerLabel', { code: sub.case_code })} />
+	);
 	return (
 		<div class="page">
 			<div class="page-head page-head-start">
@@ -21,7 +35,7 @@ export function SubmissionStatus({ sub }: { sub: Submission }) {
 			<p class="lead">
 				{t('submission.nextStep')}: <strong>{t(`next.${sub.next_step}`)}</strong>
 			</p>
-			{uploadNext && (
+			{uploadStep && (
 				<>
 					<WizardSteps current="recording" />
 					<section class="card wizard-card" aria-labelledby="rec-h">
@@ -29,14 +43,31 @@ export function SubmissionStatus({ sub }: { sub: Submission }) {
 							<span class="wizard-step-of">{t('wizard.stepOf', { n: 5, total: 5 })}</span> {t('wizard.step.recording')}
 						</h2>
 						<p class="notice notice-success">{t('recording.sent', { date: dateTime(sub.submitted_at) })}</p>
-						<p>{t('recording.next')}</p>
-						<p class="notice notice-info">{t('recording.notYet')}</p>
-						<ul class="plain-list">
-							<li>{t('recording.keep')}</li>
-							<li>{t('recording.noNames')}</li>
-						</ul>
+						{vault ? (
+							<>
+								{sub.state === 'submitted' && <p>{t('recording.intro')}</p>}
+								<RecordingUpload sub={sub} onSubmission={setSub} />
+								{player}
+							</>
+						) : (
+							<>
+								<p>{t('recording.next')}</p>
+								<p class="notice notice-info">{t('recording.notYet')}</p>
+								<ul class="plain-list">
+									<li>{t('recording.keep')}</li>
+									<li>{t('recording.noNames')}</li>
+								</ul>
+							</>
+						)}
 					</section>
 				</>
+			)}
+			{!uploadStep && rec && (
+				<section class="card" aria-labelledby="rec-h">
+					<h2 id="rec-h">{t('recording.title')}</h2>
+					{rec.state === 'ready' ? <RecordingFacts rec={rec} /> : <RecordingUpload sub={sub} onSubmission={setSub} />}
+					{player}
+				</section>
 			)}
 			{sub.state === 'withdrawn' && <p class="notice notice-warn">{t('submission.withdrawnText')}</p>}
 			<section class="card" aria-labelledby="sub-req-h">
