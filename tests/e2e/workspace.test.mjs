@@ -4,8 +4,10 @@
 // browser), reloads while the server still cannot be reached, comes back and sees all seven saved,
 // and submits; rater B codes and scores too, and meets changes made in another tab (version
 // conflict), a numbering that is off (out of order) and a copy of the same tab; the comparison shows the differences; rater B makes the consensus from rater A's rating
-// and submits it; the supervisor approves. axe-core checks the queue, the workspace (with the code
-// picker and the shortcuts dialog open) and the comparison.
+// and submits it; the supervisor approves. Then the supervisor reopens a rating and sends a
+// consensus back, and the lab admin ends an assignment and assigns another rater. axe-core checks
+// the queue, the workspace (with the code picker, after a conflict, the shortcuts dialog), the
+// comparison and the forms of the inbox's details.
 //
 // Set-up goes through the API as in tests/api/ratings.test.mjs.
 import { test, before, after } from 'node:test';
@@ -563,6 +565,32 @@ test('the supervisor reopens a rating with a reason, and sends a consensus back 
 	await page.getByRole('dialog', { name: 'Submit the consensus?' }).getByRole('button', { name: 'Submit the consensus' }).click();
 	await page.getByText('The consensus is submitted and waits for the supervisor’s approval.').waitFor();
 	assert.equal((await admin.get(`/api/submissions/${two.id}`)).json.state, 'consensus');
+	await signOut();
+});
+
+test('the lab admin ends an assignment and assigns another rater', async () => {
+	const three = await newSubmission();
+	await admin.post(`/api/submissions/${three.id}/assignments`, { rater_ids: [raterA.id], due_date: today });
+	await signIn(srv.admin.email, srv.admin.password, srv.admin.totpSecret);
+	await page.locator('nav.app-nav').getByRole('link', { name: 'Inbox' }).click();
+	await page.getByRole('button', { name: 'Raters assigned' }).click();
+	await page.getByRole('button', { name: /^Details/ }).first().click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByRole('button', { name: 'End – Anna Rater' }).click();
+	await dialog.getByRole('button', { name: 'End the assignment' }).click();
+	await dialog.getByText('Give a reason.').waitFor();
+	await dialog.getByLabel('Why end the assignment of Anna Rater?').fill('On leave');
+	await dialog.getByRole('button', { name: 'End the assignment' }).click();
+	await dialog.getByRole('row').filter({ hasText: 'Anna Rater' }).filter({ hasText: 'Ended' }).waitFor();
+	await dialog.getByRole('heading', { name: 'Assign raters' }).waitFor();
+	await dialog.getByLabel('Rater 1').selectOption({ label: `Bjørn Rater (${raterB.email})` });
+	await dialog.getByRole('button', { name: 'One rater fewer' }).click();
+	await assertAccessible(page, 'the raters after ending an assignment');
+	await dialog.getByRole('button', { name: 'Assign', exact: true }).click();
+	await dialog.getByRole('row').filter({ hasText: 'Bjørn Rater' }).filter({ hasText: 'In progress' }).waitFor();
+	const rows = (await admin.get(`/api/submissions/${three.id}/assignments`)).json.items;
+	assert.deepEqual(rows.map((r) => [r.rater_id, !!r.ended_at]), [[raterA.id, true], [raterB.id, false]]);
+	await page.keyboard.press('Escape');
 	await signOut();
 });
 

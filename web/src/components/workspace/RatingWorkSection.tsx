@@ -171,7 +171,7 @@ function Raters({ sub, onChanged }: Props) {
 				</div>
 			)}
 			{ending && (
-				<form class="form inline-form ws-end-form" onSubmit={end} aria-label={t('ws.assign.endTitle', { name: ending.rater_name || ending.rater_email })}>
+				<form class="form inline-form ws-end-form" noValidate onSubmit={end} aria-label={t('ws.assign.endTitle', { name: ending.rater_name || ending.rater_email })}>
 					<TextField id="sd-end-reason" label={t('ws.assign.endReason', { name: ending.rater_name || ending.rater_email })} value={reason} onInput={setReason} required autoFocus />
 					<div class="button-row">
 						<button type="submit" class="button button-danger" disabled={busy}>
@@ -184,7 +184,7 @@ function Raters({ sub, onChanged }: Props) {
 				</form>
 			)}
 			{canAssign && (
-				<form class="form ws-assign" onSubmit={assign} aria-labelledby="sd-assign-h">
+				<form class="form ws-assign" noValidate onSubmit={assign} aria-labelledby="sd-assign-h">
 					<h4 id="sd-assign-h">{active.length ? t('ws.assign.more') : t('ws.assign.new')}</h4>
 					<div class="form-grid">
 						{slots.map((v, i) => (
