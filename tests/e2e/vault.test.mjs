@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { adminClient, makeUser } from '../lib/client.mjs';
 import { freshTotp } from '../lib/totp.mjs';
-import { bytes, playableMp4, sha256, unplayableAvi } from '../lib/media.mjs';
+import { bytes, playableMp4, sha256, speechWav, unplayableAvi } from '../lib/media.mjs';
 import * as tusClient from 'tus-js-client';
 import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
 
@@ -499,5 +499,27 @@ test('seeking far into a long recording asks the server for just that part', asy
 	assert.ok(far.length > 0, `a range request from past the middle: ${JSON.stringify(media)}`);
 	assert.ok(took < 10000, `seeking took ${took} ms`);
 	await video.evaluate((v) => v.pause());
+	await signOut();
+});
+
+test('a recording with sound only plays in an audio player with the same controls', async () => {
+	const s = await submission();
+	await uploadThroughApi(bytes(speechWav()), s.id);
+	await waitForReady(s.id, 120000);
+	await signInTherapist();
+	await page.goto(`${srv.url}/submissions/${s.id}`);
+	await page.getByText('Sound only').waitFor();
+	await page.getByRole('button', { name: 'Play the recording' }).click();
+	const audio = page.locator('audio');
+	await audio.waitFor();
+	assert.equal(await page.locator('video').count(), 0);
+	await page.waitForFunction(() => document.querySelector('audio')?.readyState >= 1);
+	await audio.evaluate((a) => a.pause());
+	await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+	await page.getByLabel('Speed').selectOption('0.5');
+	assert.equal(await audio.evaluate((a) => a.playbackRate), 0.5);
+	assert.equal(await audio.evaluate((a) => a.error), null);
+	await assertAccessible(page, 'the audio player');
+	await shot(page, 'vault-10-audio');
 	await signOut();
 });
