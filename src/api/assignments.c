@@ -42,22 +42,12 @@ enum kv_err api_assignments_list(struct api_req *req, struct api_resp *resp)
 enum kv_err api_ratings_maybe_complete(struct api_req *req, long long submission_id)
 {
 	struct db_arg a[] = {ARG_INT(submission_id)};
-	long long active, done;
 	enum sub_state to;
 	const char *why;
 	enum kv_err rc;
 	json_t *s;
 
-	active = db_scalar(req->db,
-	                   "SELECT count(*) FROM assignments WHERE submission_id = ? AND ended_at "
-	                   "IS NULL",
-	                   a, 1, 0);
-	done =
-	    db_scalar(req->db,
-	              "SELECT count(*) FROM ratings r JOIN assignments a ON a.id = r.assignment_id "
-	              "WHERE a.submission_id = ? AND a.ended_at IS NULL AND r.state = 'submitted'",
-	              a, 1, 0);
-	if (active == 0 || done < active)
+	if (!api_all_ratings_in(req->db, submission_id))
 		return KV_OK;
 	s = db_json_row(req->db, "SELECT state FROM submissions WHERE id = ?", a, 1, NULL, &rc);
 	if (!s)

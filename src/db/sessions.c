@@ -1,40 +1,18 @@
 /* Stored sessions, API tokens and login throttling. */
 #include "db/sessions.h"
 
+#include "db/users.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "util/banned.h"
 
-/* users.c reads the same columns in the same order. */
+/* The columns db_user_read expects, in its order, for queries that join users as u. */
 #define USER_COLUMNS_U                                                                             \
 	"u.id, u.email, u.display_name, u.role, coalesce(u.institution_id, 0), "                   \
 	"u.must_change_password, u.totp_secret IS NOT NULL, u.disabled, u.locale, u.created_at, "  \
 	"coalesce(u.last_login_at, 0), u.totp_last_step, u.password_hash"
-
-static void read_user_at(struct db_stmt *st, int c, struct kv_user *u)
-{
-	const char *s;
-
-	memset(u, 0, sizeof(*u));
-	u->id = db_col_int(st, c);
-	s = db_col_text(st, c + 1);
-	snprintf(u->email, sizeof(u->email), "%s", s ? s : "");
-	s = db_col_text(st, c + 2);
-	snprintf(u->display_name, sizeof(u->display_name), "%s", s ? s : "");
-	u->role = (enum kv_role)role_parse(db_col_text(st, c + 3));
-	u->institution_id = db_col_int(st, c + 4);
-	u->must_change_password = (int)db_col_int(st, c + 5);
-	u->totp_enabled = (int)db_col_int(st, c + 6);
-	u->disabled = (int)db_col_int(st, c + 7);
-	s = db_col_text(st, c + 8);
-	snprintf(u->locale, sizeof(u->locale), "%s", s ? s : "nb");
-	u->created_at = db_col_int(st, c + 9);
-	u->last_login_at = db_col_int(st, c + 10);
-	u->totp_last_step = db_col_int(st, c + 11);
-	s = db_col_text(st, c + 12);
-	snprintf(u->password_hash, sizeof(u->password_hash), "%s", s ? s : "");
-}
 
 static enum kv_err run(struct db_stmt *st)
 {
@@ -88,7 +66,7 @@ enum kv_err db_session_lookup(struct db *db, const uint8_t hash[TOKEN_HASH_LEN],
 	seen = db_col_int(st, 1);
 	c = db_col_text(st, 2);
 	snprintf(csrf, TOKEN_TEXT_MAX, "%s", c ? c : "");
-	read_user_at(st, 3, u);
+	db_user_read(st, 3, u);
 	db_finalize(st);
 	if (u->disabled || now - seen > lim->idle_secs || now - created > lim->absolute_secs) {
 		db_session_delete(db, hash);
@@ -238,7 +216,7 @@ enum kv_err db_token_lookup(struct db *db, const uint8_t hash[TOKEN_HASH_LEN], l
 		return KV_EAUTH;
 	}
 	*token_id = db_col_int(st, 0);
-	read_user_at(st, 1, u);
+	db_user_read(st, 1, u);
 	db_finalize(st);
 	st = db_prepare(db, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
 	if (st) {

@@ -17,22 +17,22 @@ static void copy_text(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static void read_user(struct db_stmt *st, struct kv_user *u)
+void db_user_read(struct db_stmt *st, int c, struct kv_user *u)
 {
 	memset(u, 0, sizeof(*u));
-	u->id = db_col_int(st, 0);
-	copy_text(u->email, sizeof(u->email), db_col_text(st, 1));
-	copy_text(u->display_name, sizeof(u->display_name), db_col_text(st, 2));
-	u->role = (enum kv_role)role_parse(db_col_text(st, 3));
-	u->institution_id = db_col_int(st, 4);
-	u->must_change_password = (int)db_col_int(st, 5);
-	u->totp_enabled = (int)db_col_int(st, 6);
-	u->disabled = (int)db_col_int(st, 7);
-	copy_text(u->locale, sizeof(u->locale), db_col_text(st, 8));
-	u->created_at = db_col_int(st, 9);
-	u->last_login_at = db_col_int(st, 10);
-	u->totp_last_step = db_col_int(st, 11);
-	copy_text(u->password_hash, sizeof(u->password_hash), db_col_text(st, 12));
+	u->id = db_col_int(st, c);
+	copy_text(u->email, sizeof(u->email), db_col_text(st, c + 1));
+	copy_text(u->display_name, sizeof(u->display_name), db_col_text(st, c + 2));
+	u->role = (enum kv_role)role_parse(db_col_text(st, c + 3));
+	u->institution_id = db_col_int(st, c + 4);
+	u->must_change_password = (int)db_col_int(st, c + 5);
+	u->totp_enabled = (int)db_col_int(st, c + 6);
+	u->disabled = (int)db_col_int(st, c + 7);
+	copy_text(u->locale, sizeof(u->locale), db_col_text(st, c + 8));
+	u->created_at = db_col_int(st, c + 9);
+	u->last_login_at = db_col_int(st, c + 10);
+	u->totp_last_step = db_col_int(st, c + 11);
+	copy_text(u->password_hash, sizeof(u->password_hash), db_col_text(st, c + 12));
 }
 
 static enum kv_err get_one(struct db *db, const char *sql, long long id, const char *text,
@@ -49,7 +49,7 @@ static enum kv_err get_one(struct db *db, const char *sql, long long id, const c
 		db_bind_int(st, 1, id);
 	switch (db_step(st)) {
 	case DB_ROW:
-		read_user(st, u);
+		db_user_read(st, 0, u);
 		rc = KV_OK;
 		break;
 	case DB_DONE:
@@ -134,7 +134,7 @@ enum kv_err db_user_list(struct db *db, const struct db_user_filter *f,
 	}
 	db_bind_int(st, 3, f->include_disabled);
 	while ((r = db_step(st)) == DB_ROW) {
-		read_user(st, &u);
+		db_user_read(st, 0, &u);
 		each(&u, ctx);
 	}
 	db_finalize(st);

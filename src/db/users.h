@@ -20,6 +20,8 @@ struct db_user_filter {
 	int include_disabled;
 };
 
+/* Reads a user from the current row, starting at column c, in the order users.c selects them. */
+void db_user_read(struct db_stmt *st, int c, struct kv_user *u);
 enum kv_err db_user_get(struct db *db, long long id, struct kv_user *u);
 /* email must already be normalised (lower case). */
 enum kv_err db_user_get_by_email(struct db *db, const char *email, struct kv_user *u);
