@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-PKGS := libmicrohttpd jansson sqlite3 libsodium liboath gsl libcrypto inih libqrencode
+PKGS := libmicrohttpd jansson sqlite3 libsodium liboath gsl libcrypto inih libqrencode pangocairo \
+	libical libcurl
 CC ?= cc
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
 	-Wcast-qual -fno-common

@@ -9,10 +9,12 @@ PACKAGES=(
 	build-essential pkg-config clang clang-format libclang-rt-14-dev
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev liboath-dev
 	libgsl-dev libssl-dev libinih-dev libqrencode-dev
+	# Reports: PDF with real typography, calendar invitations, mail; research exports.
+	libcairo2-dev libpango1.0-dev fonts-dejavu-core libical-dev libcurl4-openssl-dev libreadstat-dev
 	# Media: recordings are probed and transcoded by sandboxed ffprobe/ffmpeg child processes.
 	ffmpeg
 	# Tests: a browser, a TOTP generator, speech for generated test recordings.
-	chromium oathtool curl ca-certificates espeak-ng
+	chromium oathtool curl ca-certificates espeak-ng poppler-utils
 )
 
 missing=()
