@@ -208,5 +208,12 @@ enum kv_err api_instruments_get(struct api_req *req, struct api_resp *resp);
 json_t *api_rating_json(struct db *db, long long id);
 /* 1 when every active assignment of the submission has a submitted rating. */
 int api_all_ratings_in(struct db *db, long long submission_id);
+struct instrument;
+/* The instrument on file under that id, compiled (free with instrument_free), or NULL. */
+struct instrument *api_instrument_load(struct db *db, long long instrument_id);
+/* The 409 for a rating scale that is not on file. */
+enum kv_err api_instrument_missing(struct api_resp *resp);
+/* The submission's recording length in ms, or -1 when unknown. */
+long long api_recording_ms(struct db *db, long long submission_id);
 
 #endif

@@ -118,14 +118,13 @@ enum kv_err api_ratings_get(struct api_req *req, struct api_resp *resp)
 	return KV_OK;
 }
 
-/* The instrument a rating uses, compiled; NULL (with resp filled) when not on file. */
-static struct instrument *instrument_of(struct api_req *req, struct api_resp *resp, json_t *r)
+struct instrument *api_instrument_load(struct db *db, long long instrument_id)
 {
-	struct db_arg a[] = {ARG_INT(json_integer_value(json_object_get(r, "instrument_id")))};
+	struct db_arg a[] = {ARG_INT(instrument_id)};
 	struct instrument *in = NULL;
 	enum kv_err rc;
 	json_error_t jerr;
-	json_t *row = db_json_row(req->db, "SELECT definition FROM instruments WHERE id = ?", a, 1,
+	json_t *row = db_json_row(db, "SELECT definition FROM instruments WHERE id = ?", a, 1,
 	                          NULL, &rc),
 	       *def = NULL;
 
@@ -135,16 +134,28 @@ static struct instrument *instrument_of(struct api_req *req, struct api_resp *re
 		in = instrument_compile(def);
 	json_decref(def);
 	json_decref(row);
-	if (!in)
-		api_error(
-		    resp, KV_ECONFLICT, "instrument_missing",
-		    "the rating scale's definition is not on file; ask the lab admin to import "
-		    "it");
 	return in;
 }
 
-/* The recording's length in ms, or -1 when unknown. */
-static long long recording_ms(struct db *db, long long submission_id)
+/* The instrument a rating uses, compiled; NULL (with resp filled) when not on file. */
+static struct instrument *instrument_of(struct api_req *req, struct api_resp *resp, json_t *r)
+{
+	struct instrument *in =
+	    api_instrument_load(req->db, json_integer_value(json_object_get(r, "instrument_id")));
+
+	if (!in)
+		api_instrument_missing(resp);
+	return in;
+}
+
+enum kv_err api_instrument_missing(struct api_resp *resp)
+{
+	return api_error(resp, KV_ECONFLICT, "instrument_missing",
+	                 "the rating scale's definition is not on file; ask the lab admin to "
+	                 "import it");
+}
+
+long long api_recording_ms(struct db *db, long long submission_id)
 {
 	struct db_arg a[] = {ARG_INT(submission_id)};
 
@@ -409,7 +420,7 @@ enum kv_err api_ratings_changes(struct api_req *req, struct api_resp *resp)
 	}
 	if (check_ops(
 	        resp, in, ops,
-	        recording_ms(req->db, json_integer_value(json_object_get(r, "submission_id"))))) {
+	        api_recording_ms(req->db, json_integer_value(json_object_get(r, "submission_id"))))) {
 		instrument_free(in);
 		json_decref(r);
 		return KV_EINVAL;

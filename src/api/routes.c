@@ -1,6 +1,7 @@
 /* Every API route in one table: method, path, who may call it, body cap, and the validators
  * of its parameters. A route missing here does not exist; docs/openapi.yaml must list each. */
 #include "api/api_int.h"
+#include "api/feedback.h"
 
 #include "core/password.h"
 #include "core/validate.h"
@@ -233,6 +234,68 @@ static const struct api_field submissions_query[] = {
     FIELDS_END,
 };
 
+static const char *const point_kinds[] = {"strength", "improvement", NULL};
+static const char *const goal_states[] = {"active", "achieved", "dropped", NULL};
+
+static const struct api_field lang_query[] = {
+    {"lang", F_ENUM, 0, 0, 0, locale_choices},
+    FIELDS_END,
+};
+
+static const struct api_field feedback_body[] = {
+    {"summary", F_TEXT, 1, 0, 20000, NULL},
+    {"version", F_INT, 1, 1, 1000000000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field point_body[] = {
+    {"kind", F_ENUM, 1, 0, 0, point_kinds},
+    {"item_id", F_STRING, 0, 0, 64, NULL},
+    {"title", F_STRING, 1, 1, 200, NULL},
+    {"body", F_TEXT, 0, 0, 20000, NULL},
+    {"position", F_INT, 0, 1, 1000, NULL},
+    {"clips", F_ARRAY, 0, 0, 20, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field meeting_body[] = {
+    {"starts_at", F_DATETIME, 1, 0, 0, NULL},
+    {"duration_min", F_INT, 1, 5, 480, NULL},
+    {"link", F_STRING, 1, 12, 500, NULL},
+    {"participant_ids", F_ID_LIST, 0, 0, 10, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field reschedule_body[] = {
+    {"starts_at", F_DATETIME, 1, 0, 0, NULL},
+    {"duration_min", F_INT, 1, 5, 480, NULL},
+    {"link", F_STRING, 1, 12, 500, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field cancel_body[] = {
+    {"reason", F_TEXT, 0, 0, 2000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field held_body[] = {
+    {"notes", F_TEXT, 0, 0, 20000, NULL},
+    {"agreed", F_TEXT, 0, 0, 20000, NULL},
+    {"goals", F_ARRAY, 0, 0, 10, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field goals_query[] = {
+    {"therapist_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"lang", F_ENUM, 0, 0, 0, locale_choices},
+    FIELDS_END,
+};
+
+static const struct api_field goal_patch_body[] = {
+    {"state", F_ENUM, 1, 0, 0, goal_states},
+    FIELDS_END,
+};
+
 const struct api_route api_routes[] = {
     {M_GET, "/api/health", 0, R_PUBLIC, 0, NULL, no_fields, api_health, NULL},
 
@@ -369,6 +432,39 @@ const struct api_route api_routes[] = {
     {M_POST, "/api/ratings/{id}/reopen", SUPERVISOR, 0, SMALL_BODY, reason_body, no_fields,
      api_ratings_reopen, NULL},
     {M_GET, "/api/instruments/{id}", ROLE_ANY, 0, 0, NULL, no_fields, api_instruments_get, NULL},
+
+    {M_GET, "/api/feedback", WATCHERS, 0, 0, NULL, no_fields, api_feedback_list, NULL},
+    {M_GET, "/api/submissions/{id}/profile", WATCHERS, 0, 0, NULL, lang_query, api_profile_get,
+     NULL},
+    {M_GET, "/api/submissions/{id}/report.pdf", WATCHERS, 0, 0, NULL, lang_query,
+     api_report_get, NULL},
+    {M_GET, "/api/submissions/{id}/feedback", WATCHERS, 0, 0, NULL, no_fields, api_feedback_get,
+     NULL},
+    {M_PUT, "/api/submissions/{id}/feedback", ADMIN | SUPERVISOR | RATER, 0, TEXT_BODY,
+     feedback_body, no_fields, api_feedback_put, NULL},
+    {M_POST, "/api/submissions/{id}/feedback/points", ADMIN | SUPERVISOR | RATER, 0, TEXT_BODY,
+     point_body, no_fields, api_feedback_point_create, NULL},
+    {M_PUT, "/api/feedback-points/{id}", ADMIN | SUPERVISOR | RATER, 0, TEXT_BODY, point_body,
+     no_fields, api_feedback_point_put, NULL},
+    {M_DELETE, "/api/feedback-points/{id}", ADMIN | SUPERVISOR | RATER, 0, SMALL_BODY, no_fields,
+     no_fields, api_feedback_point_delete, NULL},
+    {M_POST, "/api/submissions/{id}/feedback/publish", SUPERVISOR, 0, SMALL_BODY, no_fields,
+     no_fields, api_feedback_publish, NULL},
+    {M_GET, "/api/submissions/{id}/meetings", WATCHERS, 0, 0, NULL, no_fields, api_meetings_list,
+     NULL},
+    {M_POST, "/api/submissions/{id}/meetings", ADMIN | SUPERVISOR | RATER, 0, SMALL_BODY,
+     meeting_body, no_fields, api_meetings_create, NULL},
+    {M_PUT, "/api/meetings/{id}", ADMIN | SUPERVISOR | RATER, 0, SMALL_BODY, reschedule_body,
+     no_fields, api_meetings_put, NULL},
+    {M_POST, "/api/meetings/{id}/cancel", ADMIN | SUPERVISOR | RATER, 0, SMALL_BODY, cancel_body,
+     no_fields, api_meetings_cancel, NULL},
+    {M_GET, "/api/meetings/{id}/invite.ics", WATCHERS, 0, 0, NULL, lang_query, api_meetings_ics,
+     NULL},
+    {M_POST, "/api/meetings/{id}/held", SUPERVISOR | RATER, 0, TEXT_BODY, held_body, no_fields,
+     api_meetings_held, NULL},
+    {M_GET, "/api/goals", WATCHERS, 0, 0, NULL, goals_query, api_goals_list, NULL},
+    {M_PATCH, "/api/goals/{id}", WATCHERS, 0, SMALL_BODY, goal_patch_body, no_fields,
+     api_goals_patch, NULL},
 
     {M_GET, "/api/instruments", ROLE_ANY, 0, 0, NULL, no_fields, api_instruments_list, NULL},
 };

@@ -110,10 +110,12 @@ static enum MHD_Result send_file_bytes(struct MHD_Connection *c, struct conn_sta
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", ar->raw_type);
-	MHD_add_response_header(r, "Content-Disposition", "inline");
 	add_security_headers(r, 1);
 	for (i = 0; i < ar->n_headers; i++)
 		MHD_add_response_header(r, ar->headers[i].key, ar->headers[i].value);
+	/* Shown inline unless the handler asked for a download (a report, an invitation). */
+	if (!MHD_get_response_header(r, "Content-Disposition"))
+		MHD_add_response_header(r, "Content-Disposition", "inline");
 	return queue(c, s, ar->status, r);
 }
 
