@@ -36,10 +36,16 @@ static int has_line_break(const char *s)
 long long outbox_enqueue(struct db *db, const struct outbox_new *m, time_t now)
 {
 	struct db_arg a[] = {
-	    ARG_TEXT(m->kind),          ARG_ID(m->to_user_id),   ARG_TEXT(m->to_addr),
-	    ARG_TEXT(m->subject),       ARG_TEXT(m->body),       ARG_TEXT(m->ics),
-	    ARG_TEXT(m->ics ? m->ics_method : NULL), ARG_ID(m->submission_id),
-	    ARG_ID(m->meeting_id),      ARG_INT((long long)now),
+	    ARG_TEXT(m->kind),
+	    ARG_ID(m->to_user_id),
+	    ARG_TEXT(m->to_addr),
+	    ARG_TEXT(m->subject),
+	    ARG_TEXT(m->body),
+	    ARG_TEXT(m->ics),
+	    ARG_TEXT(m->ics ? m->ics_method : NULL),
+	    ARG_ID(m->submission_id),
+	    ARG_ID(m->meeting_id),
+	    ARG_INT((long long)now),
 	};
 	long long id = 0;
 
@@ -48,8 +54,8 @@ long long outbox_enqueue(struct db *db, const struct outbox_new *m, time_t now)
 	if (!m->kind || !*m->kind || !m->to_addr || !*m->to_addr || !m->subject || !m->body ||
 	    has_line_break(m->to_addr) || has_line_break(m->subject))
 		return -1;
-	if (m->ics && (!m->ics_method || (strcmp(m->ics_method, "REQUEST") &&
-	                                  strcmp(m->ics_method, "CANCEL"))))
+	if (m->ics && (!m->ics_method ||
+	               (strcmp(m->ics_method, "REQUEST") && strcmp(m->ics_method, "CANCEL"))))
 		return -1;
 	if (db_insert(db,
 	              "INSERT INTO mail_outbox (kind, to_user_id, to_addr, subject, body, ics, "
@@ -227,19 +233,28 @@ long long outbox_count(struct db *db, const char *state)
 	return db_scalar(db, "SELECT count(*) FROM mail_outbox WHERE state = ?", a, NARGS(a), 0);
 }
 
+/* No body, no invitation: the rows are for following delivery, not for reading mail. */
+#define LIST_COLUMNS                                                                               \
+	"SELECT id, kind, to_user_id, to_addr, subject, state, attempts, max_attempts, "           \
+	"last_error, created_at, sent_at, CASE WHEN state = 'queued' THEN run_after END AS "       \
+	"next_attempt_at, meeting_id, submission_id FROM mail_outbox "
+
 json_t *outbox_list_json(struct db *db, const char *state, long long meeting_id,
                          long long submission_id, int limit)
 {
 	struct db_arg a[] = {ARG_TEXT(state), ARG_ID(meeting_id), ARG_ID(submission_id),
 	                     ARG_INT(limit > 0 ? limit : 100)};
 
-	/* No body, no invitation: the list is for following delivery, not for reading mail. */
-	return db_json_rows(
-	    db,
-	    "SELECT id, kind, to_user_id, to_addr, subject, state, attempts, max_attempts, "
-	    "last_error, created_at, sent_at, CASE WHEN state = 'queued' THEN run_after END AS "
-	    "next_attempt_at, meeting_id, submission_id FROM mail_outbox WHERE (?1 IS NULL OR "
-	    "state = ?1) AND (?2 IS NULL OR meeting_id = ?2) AND (?3 IS NULL OR submission_id = "
-	    "?3) ORDER BY id DESC LIMIT ?4",
-	    a, NARGS(a), NULL);
+	return db_json_rows(db,
+	                    LIST_COLUMNS "WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR "
+	                                 "meeting_id = ?2) AND (?3 IS NULL OR submission_id = ?3) "
+	                                 "ORDER BY id DESC LIMIT ?4",
+	                    a, NARGS(a), NULL);
+}
+
+json_t *outbox_get_json(struct db *db, long long id, enum kv_err *rc)
+{
+	struct db_arg a[] = {ARG_INT(id)};
+
+	return db_json_row(db, LIST_COLUMNS "WHERE id = ?", a, NARGS(a), NULL, rc);
 }

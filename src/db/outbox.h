@@ -79,5 +79,7 @@ long long outbox_count(struct db *db, const char *state);
  * database error. The caller owns the array. */
 json_t *outbox_list_json(struct db *db, const char *state, long long meeting_id,
                          long long submission_id, int limit);
+/* One message in the same shape; NULL with *rc KV_ENOTFOUND or an error. */
+json_t *outbox_get_json(struct db *db, long long id, enum kv_err *rc);
 
 #endif
