@@ -112,8 +112,9 @@ static int run_one(void)
 		sleep(1);
 	}
 	if (rc == KV_ECONFLICT)
-		fprintf(stderr, "kvalab: mail %lld: its lease ran out while sending; another worker "
-		                "took it over\n",
+		fprintf(stderr,
+		        "kvalab: mail %lld: its lease ran out while sending; another worker "
+		        "took it over\n",
 		        m.id);
 	else if (rc)
 		fprintf(stderr, "kvalab: mail %lld: the result could not be recorded (error %d)\n",
@@ -127,10 +128,11 @@ static int run_one(void)
 		fprintf(stderr, "kvalab: mail %lld (%s) to %s FAILED after %d attempts: %s\n", m.id,
 		        m.kind, m.to_addr, m.attempts, err);
 	else
-		fprintf(stderr,
-		        "kvalab: mail %lld (%s) to %s: attempt %d of %d failed, next in %lld s: %s\n",
-		        m.id, m.kind, m.to_addr, m.attempts, m.max_attempts,
-		        outbox_backoff(&W.policy, m.attempts), err);
+		fprintf(
+		    stderr,
+		    "kvalab: mail %lld (%s) to %s: attempt %d of %d failed, next in %lld s: %s\n",
+		    m.id, m.kind, m.to_addr, m.attempts, m.max_attempts,
+		    outbox_backoff(&W.policy, m.attempts), err);
 	outbox_msg_release(&m);
 	db_pool_release(W.ctx->pool, db);
 	return rc && rc != KV_ECONFLICT ? -1 : 1;

@@ -44,8 +44,8 @@ struct opts {
 };
 
 /* The sample invitation: tomorrow, on the hour, 45 minutes. */
-static int sample_invite(const struct kv_config *cfg, const char *to, struct kv_buf *ics,
-                         char *err, size_t errlen)
+static int sample_invite(const struct kv_config *cfg, const char *to, struct kv_buf *ics, char *err,
+                         size_t errlen)
 {
 	char organizer[256], uid[64], rnd[17];
 	unsigned char r[8];
@@ -73,8 +73,8 @@ static int sample_invite(const struct kv_config *cfg, const char *to, struct kv_
 	return ical_meeting_write(&m, ics, err, errlen);
 }
 
-static int mail_test(const struct datadir *d, const struct kv_config *cfg,
-                     const struct opts *o, const char *to)
+static int mail_test(const struct datadir *d, const struct kv_config *cfg, const struct opts *o,
+                     const char *to)
 {
 	struct kv_buf ics = KV_BUF_INIT(1 << 20);
 	struct vault_key *key = NULL;
@@ -115,15 +115,17 @@ static int mail_test(const struct datadir *d, const struct kv_config *cfg,
 	if (o->queue) {
 		struct outbox_new n = {"test", 0, to, m.subject, m.body, m.ics, m.ics_method, 0, 0};
 		if (db_begin(db) != KV_OK || (id = outbox_enqueue(db, &n, time(NULL))) < 0 ||
-		    datadir_audit(db, key, "mail.queue", "mail", id, to) || db_commit(db) != KV_OK) {
+		    datadir_audit(db, key, "mail.queue", "mail", id, to) ||
+		    db_commit(db) != KV_OK) {
 			db_rollback(db);
 			cli_error("mail", "the message could not be queued: %s", db_errmsg(db));
 			goto out;
 		}
 		printf("queued: %lld\n", id);
 		if (!mail_enabled(&cfg->mail))
-			printf("note: mail is not configured; it waits in the outbox until [mail] url "
-			       "is set\n");
+			printf(
+			    "note: mail is not configured; it waits in the outbox until [mail] url "
+			    "is set\n");
 		rc = CLI_OK;
 		goto out;
 	}
@@ -174,8 +176,9 @@ static int mail_list(struct db *db, const struct opts *o)
 		         (long long)json_integer_value(json_object_get(r, "max_attempts")));
 		printf("%-6lld %-8s %-8s %-20s %-32s %-20s %s\n",
 		       (long long)json_integer_value(json_object_get(r, "id")),
-		       str_or(r, "state", ""), tries, str_or(r, "kind", ""), str_or(r, "to_addr", ""),
-		       str_or(r, "created_at", ""), str_or(r, "last_error", ""));
+		       str_or(r, "state", ""), tries, str_or(r, "kind", ""),
+		       str_or(r, "to_addr", ""), str_or(r, "created_at", ""),
+		       str_or(r, "last_error", ""));
 	}
 	json_decref(rows);
 	return CLI_OK;
@@ -204,8 +207,9 @@ static int mail_retry(struct db *db, const struct vault_key *key, const char *ar
 		if (rc == KV_ENOTFOUND)
 			cli_error("mail", "there is no message %lld", id);
 		else if (rc == KV_ECONFLICT)
-			cli_error("mail", "message %lld has not failed; only failed messages are "
-			                  "sent again",
+			cli_error("mail",
+			          "message %lld has not failed; only failed messages are "
+			          "sent again",
 			          id);
 		else
 			cli_error("mail", "message %lld could not be queued again", id);
@@ -217,14 +221,11 @@ static int mail_retry(struct db *db, const struct vault_key *key, const char *ar
 
 int cmd_mail(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-	                                     {"queue", no_argument, NULL, 'q'},
-	                                     {"invite", no_argument, NULL, 'i'},
-	                                     {"failed", no_argument, NULL, 'f'},
-	                                     {"state", required_argument, NULL, 's'},
-	                                     {"limit", required_argument, NULL, 'n'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"data", required_argument, NULL, 'd'},  {"queue", no_argument, NULL, 'q'},
+	    {"invite", no_argument, NULL, 'i'},      {"failed", no_argument, NULL, 'f'},
+	    {"state", required_argument, NULL, 's'}, {"limit", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
 	static const char *const states[] = {"queued", "sending", "sent", "failed", NULL};
 	struct opts o = {NULL, NULL, 50, 0, 0};
 	struct vault_key *key = NULL;
@@ -265,7 +266,8 @@ int cmd_mail(int argc, char **argv)
 			for (i = 0, known = 0; states[i]; i++)
 				known |= !strcmp(optarg, states[i]);
 			if (!known) {
-				cli_error("mail", "--state must be queued, sending, sent or failed");
+				cli_error("mail",
+				          "--state must be queued, sending, sent or failed");
 				return CLI_USAGE;
 			}
 			o.state = optarg;

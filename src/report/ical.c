@@ -171,8 +171,8 @@ int ical_meeting_write(const struct ical_meeting *m, struct kv_buf *out, char *e
 	ev = icalcomponent_new_vevent();
 	icalcomponent_add_property(ev, icalproperty_new_uid(m->uid));
 	icalcomponent_add_property(ev, icalproperty_new_sequence(m->sequence));
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc(m->stamp ? m->stamp
-	                                                                      : time(NULL))));
+	icalcomponent_add_property(ev,
+	                           icalproperty_new_dtstamp(utc(m->stamp ? m->stamp : time(NULL))));
 	icalcomponent_add_property(ev, icalproperty_new_dtstart(utc(m->start)));
 	/* DTEND rather than DURATION: every calendar reads it, older Outlook versions included. */
 	icalcomponent_add_property(
@@ -182,12 +182,13 @@ int ical_meeting_write(const struct ical_meeting *m, struct kv_buf *out, char *e
 		icalcomponent_add_property(ev, icalproperty_new_description(m->description));
 	icalcomponent_add_property(ev, icalproperty_new_location(m->link));
 	icalcomponent_add_property(ev, icalproperty_new_url(m->link));
-	icalcomponent_add_property(ev, person_property(icalproperty_new_organizer, &m->organizer, 0));
+	icalcomponent_add_property(ev,
+	                           person_property(icalproperty_new_organizer, &m->organizer, 0));
 	for (i = 0; i < m->attendee_count; i++)
 		icalcomponent_add_property(
 		    ev, person_property(icalproperty_new_attendee, &m->attendees[i], 1));
-	icalcomponent_add_property(ev, icalproperty_new_status(m->cancel ? ICAL_STATUS_CANCELLED
-	                                                                 : ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(
+	    ev, icalproperty_new_status(m->cancel ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
 	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
 	icalcomponent_add_component(cal, ev);
 

@@ -115,7 +115,8 @@ int mail_config_check(const struct mail_config *c, char *err, size_t errlen)
 		return -1;
 	}
 	if (!c->from[0]) {
-		snprintf(err, errlen, "from is required when url is set (e.g. kvalab <lab@example.org>)");
+		snprintf(err, errlen,
+		         "from is required when url is set (e.g. kvalab <lab@example.org>)");
 		return -1;
 	}
 	if (validate_text(c->from, sizeof(c->from), 0) ||
@@ -199,8 +200,9 @@ static int add_from(struct kv_buf *out, const char *from)
 		if (kv_buf_addch(out, '"'))
 			return -1;
 		for (p = name; *p; p++)
-			if ((*p == '"' || *p == '\\') ? kv_buf_addch(out, '\\') || kv_buf_addch(out, *p)
-			                              : kv_buf_addch(out, *p))
+			if ((*p == '"' || *p == '\\')
+			        ? kv_buf_addch(out, '\\') || kv_buf_addch(out, *p)
+			        : kv_buf_addch(out, *p))
 				return -1;
 		if (kv_buf_addch(out, '"'))
 			return -1;
@@ -219,9 +221,9 @@ static int add_date(struct kv_buf *out, time_t now)
 
 	if (!gmtime_r(&now, &tm))
 		return -1;
-	return kv_buf_addf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n",
-	                   days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
-	                   tm.tm_hour, tm.tm_min, tm.tm_sec);
+	return kv_buf_addf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday],
+	                   tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+	                   tm.tm_sec);
 }
 
 /* Quoted-printable (RFC 2045 6.7) with CRLF line ends, whatever the text used. A line that
@@ -249,7 +251,8 @@ static int add_quoted_printable(struct kv_buf *out, const char *text)
 		}
 		if ((c == ' ' || c == '\t') && (p[1] == '\0' || p[1] == '\n' || p[1] == '\r'))
 			w = 3; /* trailing white space would be stripped in transit */
-		else if (col == 0 && (c == '.' || (c == 'F' && !strncmp((const char *)p, "From ", 5))))
+		else if (col == 0 &&
+		         (c == '.' || (c == 'F' && !strncmp((const char *)p, "From ", 5))))
 			w = 3;
 		else if ((c >= 33 && c <= 126 && c != '=') || c == ' ' || c == '\t')
 			w = 1;
@@ -339,7 +342,8 @@ static int check_message(const struct mail_message *m, char *err, size_t errlen)
 	if (m->ics) {
 		if (!m->ics_method ||
 		    (strcmp(m->ics_method, "REQUEST") && strcmp(m->ics_method, "CANCEL")))
-			return refuse(err, errlen, "an invitation's method must be REQUEST or CANCEL");
+			return refuse(err, errlen,
+			              "an invitation's method must be REQUEST or CANCEL");
 		if (validate_text(m->ics, MAIL_MAX_BYTES / 4, 1))
 			return refuse(err, errlen, "the invitation is not valid UTF-8 text");
 	}
