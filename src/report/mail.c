@@ -16,9 +16,9 @@
 #define MAIL_SUBJECT_MAX 998
 #define MAIL_DEFAULT_TIMEOUT 30
 #define MAIL_CONNECT_TIMEOUT 15
-/* RFC 2047: an encoded word is at most 75 characters; "=?UTF-8?B?" + "?=" leave 63 for
- * base64, i.e. 45 bytes of text. */
-#define EW_BYTES 45
+/* RFC 2047: a line with encoded words is at most 76 characters. 39 bytes of text make 52 of
+ * base64, a 64-character word: "Subject: " and one word fit on the first line. */
+#define EW_BYTES 39
 /* RFC 2045: quoted-printable and base64 lines are at most 76 characters. */
 #define QP_LINE 76
 #define B64_LINE 76
@@ -278,7 +278,8 @@ static int add_quoted_printable(struct kv_buf *out, const char *text)
 		col += w;
 		p++;
 	}
-	return kv_buf_adds(out, "\r\n");
+	/* The last line ends like the others (a message must end with CRLF). */
+	return col ? kv_buf_adds(out, "\r\n") : 0;
 }
 
 static int add_base64_lines(struct kv_buf *out, const char *data)
