@@ -13,7 +13,8 @@
 enum kv_err api_outbox_list(struct api_req *req, struct api_resp *resp)
 {
 	const char *state = api_query(req, "state");
-	long long meeting = api_int(req, "meeting_id", 0), submission = api_int(req, "submission_id", 0);
+	long long meeting = api_int(req, "meeting_id", 0),
+	          submission = api_int(req, "submission_id", 0);
 	json_t *items;
 	char detail[160];
 
@@ -50,7 +51,8 @@ enum kv_err api_outbox_retry(struct api_req *req, struct api_resp *resp)
 		rc = db_commit(req->db);
 	if (rc) {
 		db_rollback(req->db);
-		return api_error(resp, rc, NULL, "the message could not be queued again; try again");
+		return api_error(resp, rc, NULL,
+		                 "the message could not be queued again; try again");
 	}
 	mail_worker_wake();
 	item = outbox_get_json(req->db, req->id, &rc);
