@@ -449,15 +449,16 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	return 0;
 }
 
-/* Keeps the server's last reply for the error message. Only what the server says is read:
- * what we send (AUTH with the password) is never looked at. */
+/* Keeps the server's last refusal (a 4xx or 5xx reply, not the 221 to our QUIT after it) for
+ * the error message. Only what the server says is read: what we send (AUTH with the
+ * password) is never looked at. */
 static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 {
 	struct upload *u = arg;
 	size_t i, n = 0;
 
 	(void)h;
-	if (type != CURLINFO_HEADER_IN)
+	if (type != CURLINFO_HEADER_IN || size < 3 || (data[0] != '4' && data[0] != '5'))
 		return 0;
 	for (i = 0; i < size && n + 1 < sizeof(u->reply); i++) {
 		unsigned char c = (unsigned char)data[i];
@@ -542,7 +543,7 @@ enum mail_result mail_send_until(const struct mail_config *c, const struct mail_
 		goto out;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	if (code >= 400 && up.reply[0])
+	if (up.reply[0])
 		snprintf(err, errlen, "%s (the server said: %s)",
 		         curl_err[0] ? curl_err : curl_easy_strerror(res), up.reply);
 	else
