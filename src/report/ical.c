@@ -47,7 +47,7 @@ static char *param_text(const char *name)
 
 static int check_person(const struct ical_person *p, const char *role, char *err, size_t errlen)
 {
-	const char *why;
+	const char *why = NULL;
 
 	if (!p->email || (why = validate_email(p->email))) {
 		snprintf(err, errlen, "the %s's e-mail address %s", role,

@@ -70,10 +70,9 @@ static int decode_words(const char *s, char *out, size_t cap)
 	while (*p) {
 		if (!strncmp(p, "=?UTF-8?B?", 10)) {
 			const char *e = strstr(p + 10, "?=");
-			if (!e ||
-			    sodium_base642bin((unsigned char *)out + k, cap - k - 1, p + 10,
-			                      (size_t)(e - p - 10), NULL, &len, NULL,
-			                      sodium_base64_VARIANT_ORIGINAL))
+			if (!e || sodium_base642bin((unsigned char *)out + k, cap - k - 1, p + 10,
+			                            (size_t)(e - p - 10), NULL, &len, NULL,
+			                            sodium_base64_VARIANT_ORIGINAL))
 				return -1;
 			k += len;
 			p = e + 2;
@@ -164,7 +163,8 @@ TEST(test_mail_format_plain_message_has_the_headers_and_a_qp_body)
 	CHECK(strstr(s, "\r\n=2E\r\n") != NULL);
 	CHECK(strstr(s, "=46rom the lab=20\r\n") != NULL);
 	decode_qp(strstr(s, "\r\n\r\n") + 4, body, sizeof(body));
-	CHECK_STR(body, "Hei Åse,\r\n\r\ntilbakemeldingen er klar: 2+2=4.\r\n.\r\nFrom the lab \r\n");
+	CHECK_STR(body,
+	          "Hei Åse,\r\n\r\ntilbakemeldingen er klar: 2+2=4.\r\n.\r\nFrom the lab \r\n");
 	kv_buf_release(&out);
 }
 

@@ -31,8 +31,15 @@ static struct db *fresh_db(const char *name)
 
 static long long enqueue(struct db *db, const char *to, long long now)
 {
-	struct outbox_new m = {"meeting_invite", 0,   to, "Tilbakemeldingsmøte", "Hei!\n",
-	                       "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "REQUEST", 0, 0};
+	struct outbox_new m = {"meeting_invite",
+	                       0,
+	                       to,
+	                       "Tilbakemeldingsmøte",
+	                       "Hei!\n",
+	                       "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+	                       "REQUEST",
+	                       0,
+	                       0};
 
 	return outbox_enqueue(db, &m, (time_t)now);
 }
@@ -76,8 +83,8 @@ static long long col_int(struct db *db, long long id, const char *name)
 TEST(test_outbox_enqueue_queues_now_and_refuses_header_breaks)
 {
 	struct db *db = fresh_db("enqueue");
-	struct outbox_new bad = {"test", 0, "a@b.example\r\nBcc: x@y.example", "s", "b",
-	                         NULL,   NULL, 0, 0};
+	struct outbox_new bad = {"test", 0, "a@b.example\r\nBcc: x@y.example", "s", "b", NULL, NULL,
+	                         0,      0};
 	long long id;
 
 	CHECK(db != NULL);
