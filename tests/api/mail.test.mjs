@@ -164,7 +164,6 @@ test('a message queued while the mail server is down is delivered once it is bac
   const tried = await until(async () => (await outbox(admin)).find((x) => x.id === id && x.attempts >= 1 && x.last_error), 'a failed attempt');
   // Queued for the next attempt (or, for a moment, making it: refused at once again).
   assert.ok(['queued', 'sending'].includes(tried.state), tried.state);
-  assert.notEqual(tried.state, 'failed');
   await smtp.start(port);
   const [msg] = await smtp.waitFor(1, { to: 'late@clinic.example' });
   assert.equal(msg.mail.calendar.method, 'REQUEST');
