@@ -118,7 +118,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_t maint_thread, jobs_thread;
 	sigset_t sigs;
 	char err[512], host[128];
-	int c, sig = 0, started = 0, mail_left = 0;
+	int c, sig = 0, started = 0, mail_left = 0, jobs_left;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -263,10 +263,12 @@ int cmd_serve(int argc, char **argv)
 		                "tried again at start\n");
 	/* A conversion may run for a long time; it is resumed after a restart, so the process
 	 * does not wait for it beyond a few seconds. */
-	if (!join_within(jobs_thread, 5) || mail_left) {
-		if (!mail_left)
-			fprintf(stderr, "kvalab: a background job was interrupted; it runs again "
-			                "at start\n");
+	jobs_left = !join_within(jobs_thread, 5);
+	if (jobs_left)
+		fprintf(stderr,
+		        "kvalab: a background job was interrupted; it runs again at start\n");
+	/* A thread left behind still uses the pool: the process ends without freeing it. */
+	if (jobs_left || mail_left) {
 		vault_key_free(key);
 		return CLI_OK;
 	}
