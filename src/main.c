@@ -26,6 +26,7 @@ static const struct subcommand subcommands[] = {
     {"key", cmd_key, "rotate the master key (rewraps every key it protects)"},
     {"retention", cmd_retention, "apply the recording retention rules now"},
     {"instrument", cmd_instrument, "import and list rating scales and outcome measures"},
+    {"mail", cmd_mail, "send a test message, list the outbox, send a failed message again"},
     {"routes", cmd_routes, "list the HTTP API routes (used by the documentation test)"},
 };
 

@@ -148,6 +148,11 @@ int api_retention_run(struct api_ctx *ctx, struct db *db, int dry_run,
                                    const char *rule),
                       void *cb);
 
+/* The mail outbox (outbox.c): GET /api/outbox and POST /api/outbox/{id}/retry. Declared here
+ * rather than in api_int.h so that file stays as the other resources left it. */
+enum kv_err api_outbox_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_outbox_retry(struct api_req *req, struct api_resp *resp);
+
 /* Prints every route as "METHOD PATH" lines (for the documentation test). */
 void api_routes_print(void);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/feedback.h"
+#include "api/mail_worker.h"
 #include "core/idnumber.h"
 #include "core/instrument.h"
 #include "core/validate.h"
@@ -578,7 +579,7 @@ enum kv_err api_feedback_publish(struct api_req *req, struct api_resp *resp)
 		rc = api_audit(req, "feedback.publish", "submission", req->id, "success", NULL);
 	rc = finish(req, resp, rc, 200, NULL);
 	if (!rc) {
-		api_mail_wake(req);
+		mail_worker_wake();
 		api_json(resp, 200, api_feedback_json(req, req->id));
 	}
 	return rc;

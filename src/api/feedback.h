@@ -23,8 +23,6 @@ const char *api_lang(const struct api_req *req);
  * most max bytes, no control characters but newlines, no identity number. 0, or -1 with resp
  * filled naming field. Absent or null is fine unless required. */
 int api_text_ok(struct api_resp *resp, const char *field, json_t *v, size_t max, int required);
-/* Tells the mail worker that messages are waiting. */
-void api_mail_wake(struct api_req *req);
 
 enum kv_err api_feedback_list(struct api_req *req, struct api_resp *resp);
 enum kv_err api_feedback_get(struct api_req *req, struct api_resp *resp);

@@ -4,6 +4,7 @@
  * Marking it held records notes, agreed points and practice goals, closes the submission and
  * starts the recording's retention countdown. */
 #include "api/feedback.h"
+#include "api/mail_worker.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,7 +289,7 @@ static enum kv_err done(struct api_req *req, struct api_resp *resp, enum kv_err 
 		db_rollback(req->db);
 		return api_error(resp, rc, NULL, "the meeting could not be saved; try again");
 	}
-	api_mail_wake(req);
+	mail_worker_wake();
 	api_json(resp, status, meeting_json(req, id));
 	return KV_OK;
 }

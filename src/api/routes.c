@@ -296,6 +296,16 @@ static const struct api_field goal_patch_body[] = {
     FIELDS_END,
 };
 
+static const char *const outbox_state_choices[] = {"queued", "sending", "sent", "failed", NULL};
+
+static const struct api_field outbox_query[] = {
+    {"state", F_ENUM, 0, 0, 0, outbox_state_choices},
+    {"meeting_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"submission_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"limit", F_INT, 0, 1, 500, NULL},
+    FIELDS_END,
+};
+
 const struct api_route api_routes[] = {
     {M_GET, "/api/health", 0, R_PUBLIC, 0, NULL, no_fields, api_health, NULL},
 
@@ -467,6 +477,10 @@ const struct api_route api_routes[] = {
      api_goals_patch, NULL},
 
     {M_GET, "/api/instruments", ROLE_ANY, 0, 0, NULL, no_fields, api_instruments_list, NULL},
+
+    {M_GET, "/api/outbox", ADMIN | SUPERVISOR, 0, 0, NULL, outbox_query, api_outbox_list, NULL},
+    {M_POST, "/api/outbox/{id}/retry", ADMIN, 0, SMALL_BODY, no_fields, no_fields, api_outbox_retry,
+     NULL},
 };
 
 const size_t api_n_routes = sizeof(api_routes) / sizeof(api_routes[0]);

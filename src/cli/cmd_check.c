@@ -10,13 +10,44 @@
 
 #include "cli/datadir.h"
 #include "db/audit_log.h"
+#include "db/outbox.h"
 #include "util/banned.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: kvalab check --data DIR\n\n"
 	             "Checks the database's integrity, that every migration is applied, and that\n"
-	             "the audit log's hash chain is intact (no row edited, deleted or cut off).\n");
+	             "the audit log's hash chain is intact (no row edited, deleted or cut off).\n"
+	             "Also reads DIR/kvalab.ini and says whether mail is configured and whether\n"
+	             "messages in the outbox have failed.\n");
+}
+
+/* The [mail] settings and the outbox: a bad setting fails; no server or failed messages are
+ * reported, since the rest of kvalab works without mail. */
+static int check_mail(const struct datadir *d, struct db *db)
+{
+	struct kv_config cfg;
+	char err[1024];
+	long long waiting, failed;
+
+	if (datadir_config(d, &cfg, err, sizeof(err))) {
+		printf("FAIL: %s\n", err);
+		return -1;
+	}
+	waiting = outbox_count(db, "queued");
+	failed = outbox_count(db, "failed");
+	if (mail_enabled(&cfg.mail))
+		printf("ok: mail goes through %s from %s (%lld message%s queued)\n", cfg.mail.url,
+		       cfg.mail.from, waiting, waiting == 1 ? "" : "s");
+	else
+		printf("note: mail is not configured ([mail] url in %s); %lld message%s wait%s in "
+		       "the outbox\n",
+		       d->ini_path, waiting, waiting == 1 ? "" : "s", waiting == 1 ? "s" : "");
+	if (failed)
+		printf("warning: %lld message%s could not be sent (kvalab mail list --failed)\n",
+		       failed, failed == 1 ? "" : "s");
+	datadir_config_wipe(&cfg);
+	return 0;
 }
 
 int cmd_check(int argc, char **argv)
@@ -81,6 +112,8 @@ int cmd_check(int argc, char **argv)
 		printf("ok: audit chain intact (%lld rows)\n", rows);
 	}
 	sodium_memzero(akey, sizeof(akey));
+	if (check_mail(&d, db))
+		failed = 1;
 	db_close(db);
 	vault_key_free(key);
 	return failed ? CLI_FAIL : CLI_OK;

@@ -35,7 +35,23 @@ static const char default_ini[] =
     "\n[login]\n"
     "; max_failures = 5\n"
     "; window_minutes = 15\n"
-    "; lock_minutes = 15\n";
+    "; lock_minutes = 15\n"
+    "\n[mail]\n"
+    "; The SMTP server for notices and meeting invitations. Without url mail is off:\n"
+    "; messages wait in the outbox until it is set. Check with: kvalab mail test ADDRESS\n"
+    "; url = smtp://mail.example.org:587   (or smtps://mail.example.org:465)\n"
+    "; from = kvalab <kvalab@example.org>\n"
+    "; username = kvalab\n"
+    "; A file with the password alone, mode 0600 (relative names are in this folder).\n"
+    "; password_file = smtp.password\n"
+    "; Require STARTTLS on smtp:// (smtps:// is always encrypted).\n"
+    "; starttls = 1\n"
+    "; timeout = 30\n"
+    "; A message is tried this many times, pausing 1, 5, 30, 120, then 360 times\n"
+    "; retry_base_seconds between attempts, then shown as failed.\n"
+    "; max_attempts = 5\n"
+    "; retry_base_seconds = 60\n"
+    "; poll_seconds = 5\n";
 
 static void usage(FILE *out)
 {

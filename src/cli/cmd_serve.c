@@ -12,9 +12,11 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/mail_worker.h"
 #include "core/token.h"
 #include "cli/datadir.h"
 #include "cli/instrument_import.h"
+#include "db/outbox.h"
 #include "http/server.h"
 #include "util/parse.h"
 #include "util/banned.h"
@@ -116,7 +118,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_t maint_thread, jobs_thread;
 	sigset_t sigs;
 	char err[512], host[128];
-	int c, sig = 0, started = 0;
+	int c, sig = 0, started = 0, mail_left = 0, jobs_left;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -161,10 +163,12 @@ int cmd_serve(int argc, char **argv)
 		cli_error("serve",
 		          "another kvalab process is using %s (a server, or a key rotation)",
 		          d.dir);
+		datadir_config_wipe(&cfg);
 		return CLI_FAIL;
 	}
 	if (datadir_open(&d, 1, &db, &key, err, sizeof(err))) {
 		cli_error("serve", "%s", err);
+		datadir_config_wipe(&cfg);
 		return CLI_FAIL;
 	}
 	/* The shipped rating scales and outcome measures are always on file. */
@@ -179,8 +183,14 @@ int cmd_serve(int argc, char **argv)
 		          "the audit key cannot be unwrapped: is this the right master key?");
 		db_close(db);
 		vault_key_free(key);
+		datadir_config_wipe(&cfg);
 		return CLI_FAIL;
 	}
+	if (!mail_enabled(&cfg.mail))
+		fprintf(stderr,
+		        "kvalab serve: mail is not configured ([mail] url in %s); %lld message(s) "
+		        "wait in the outbox\n",
+		        d.ini_path, outbox_count(db, "queued"));
 	db_close(db);
 
 	ctx.pool = db_pool_new(d.db_path, 16);
@@ -214,6 +224,16 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Before the first request, so a handler's mail_worker_wake() always finds it. */
+	if (mail_enabled(&cfg.mail)) {
+		struct outbox_policy policy = {cfg.mail_max_attempts, cfg.mail_retry_base_seconds};
+		if (mail_worker_start(&ctx, &cfg.mail, &policy, cfg.mail_poll_seconds)) {
+			cli_error("serve", "the mail worker could not start");
+			goto out;
+		}
+	}
+	datadir_config_wipe(&cfg);
+
 	srv = http_start(&hc, &ctx, err, sizeof(err));
 	if (!srv) {
 		cli_error("serve", "%s", err);
@@ -235,16 +255,30 @@ int cmd_serve(int argc, char **argv)
 	http_stop(srv, DRAIN_SECONDS);
 	maint.stop = 1;
 	pthread_join(maint_thread, NULL);
+	/* A message being handed over is given back unsent; one already handed over waits for
+	 * the server's answer, but not for ever: its lease expires and it is tried again. */
+	mail_left = !mail_worker_stop(5);
+	if (mail_left)
+		fprintf(stderr, "kvalab: a mail server did not answer in time; the message is "
+		                "tried again at start\n");
 	/* A conversion may run for a long time; it is resumed after a restart, so the process
 	 * does not wait for it beyond a few seconds. */
-	if (!join_within(jobs_thread, 5)) {
+	jobs_left = !join_within(jobs_thread, 5);
+	if (jobs_left)
 		fprintf(stderr,
 		        "kvalab: a background job was interrupted; it runs again at start\n");
+	/* A thread left behind still uses the pool: the process ends without freeing it. */
+	if (jobs_left || mail_left) {
 		vault_key_free(key);
 		return CLI_OK;
 	}
 	fprintf(stderr, "kvalab: stopped\n");
 out:
+	if (!started && !mail_worker_stop(5)) {
+		vault_key_free(key);
+		return CLI_FAIL;
+	}
+	datadir_config_wipe(&cfg);
 	db_pool_free(ctx.pool);
 	sodium_memzero(ctx.audit_key, sizeof(ctx.audit_key));
 	vault_key_free(key);

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -64,6 +65,7 @@ struct ini_state {
 	struct kv_config *cfg;
 	char *err;
 	size_t errlen;
+	char password_file[PATH_MAX];
 };
 
 static int set_int(struct ini_state *st, const char *name, const char *value, int min, int max,
@@ -78,6 +80,101 @@ static int set_int(struct ini_state *st, const char *name, const char *value, in
 	}
 	*out = (int)v;
 	return 1;
+}
+
+static int set_str(struct ini_state *st, const char *name, const char *value, char *out, size_t cap)
+{
+	if (strlen(value) >= cap) {
+		snprintf(st->err, st->errlen, "%s is too long (at most %zu characters)", name,
+		         cap - 1);
+		return 0;
+	}
+	snprintf(out, cap, "%s", value);
+	return 1;
+}
+
+static int on_mail(struct ini_state *st, const char *name, const char *value)
+{
+	struct kv_config *c = st->cfg;
+
+	if (!strcmp(name, "url"))
+		return set_str(st, name, value, c->mail.url, sizeof(c->mail.url));
+	if (!strcmp(name, "from"))
+		return set_str(st, name, value, c->mail.from, sizeof(c->mail.from));
+	if (!strcmp(name, "username"))
+		return set_str(st, name, value, c->mail.username, sizeof(c->mail.username));
+	if (!strcmp(name, "password"))
+		return set_str(st, name, value, c->mail.password, sizeof(c->mail.password));
+	if (!strcmp(name, "password_file"))
+		return set_str(st, name, value, st->password_file, sizeof(st->password_file));
+	if (!strcmp(name, "starttls"))
+		return set_int(st, name, value, 0, 1, &c->mail.starttls);
+	if (!strcmp(name, "timeout"))
+		return set_int(st, name, value, 1, 600, &c->mail.timeout_s);
+	if (!strcmp(name, "max_attempts"))
+		return set_int(st, name, value, 1, 100, &c->mail_max_attempts);
+	if (!strcmp(name, "retry_base_seconds"))
+		return set_int(st, name, value, 1, 3600, &c->mail_retry_base_seconds);
+	if (!strcmp(name, "poll_seconds"))
+		return set_int(st, name, value, 1, 3600, &c->mail_poll_seconds);
+	snprintf(st->err, st->errlen, "unknown setting [mail] %s", name);
+	return 0;
+}
+
+/* The SMTP password from a file of its own (kept out of kvalab.ini, which is often shared
+ * or checked in): one line, readable by its owner only. A relative name is in DIR. */
+static int read_password_file(const struct datadir *d, const char *name, struct kv_config *c,
+                              char *err, size_t errlen)
+{
+	char path[PATH_MAX * 2], buf[sizeof(c->mail.password) + 2];
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	if (c->mail.password[0]) {
+		snprintf(err, errlen, "[mail] has both password and password_file; keep one");
+		return -1;
+	}
+	if (name[0] == '/')
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%s/%s", d->dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		snprintf(err, errlen, "[mail] password_file %.200s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || (sb.st_mode & 077)) {
+		close(fd);
+		snprintf(err, errlen,
+		         "[mail] password_file %.200s must be a file readable by its owner only "
+		         "(chmod 600)",
+		         path);
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if ((size_t)n >= sizeof(c->mail.password) || memchr(buf, '\n', (size_t)n)) {
+		sodium_memzero(buf, sizeof(buf));
+		snprintf(err, errlen,
+		         "[mail] password_file %.200s must hold one line of at most %zu "
+		         "characters",
+		         path, sizeof(c->mail.password) - 1);
+		return -1;
+	}
+	memcpy(c->mail.password, buf, (size_t)n + 1);
+	sodium_memzero(buf, sizeof(buf));
+	return 0;
+}
+
+void datadir_config_wipe(struct kv_config *cfg)
+{
+	sodium_memzero(cfg->mail.password, sizeof(cfg->mail.password));
 }
 
 static int on_ini(void *user, const char *section, const char *name, const char *value)
@@ -114,6 +211,8 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 		if (!strcmp(name, "upload_expiry_days"))
 			return set_int(st, "upload_expiry_days", value, 1, 365,
 			               &c->upload_expiry_days);
+	} else if (!strcmp(section, "mail")) {
+		return on_mail(st, name, value);
 	} else if (!strcmp(section, "login")) {
 		if (!strcmp(name, "max_failures"))
 			return set_int(st, "max_failures", value, 3, 100, &c->login_max_failures);
@@ -130,7 +229,8 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 
 int datadir_config(const struct datadir *d, struct kv_config *cfg, char *err, size_t errlen)
 {
-	struct ini_state st = {cfg, err, errlen};
+	struct ini_state st = {cfg, err, errlen, ""};
+	char why[512];
 	FILE *f;
 	int line;
 
@@ -144,6 +244,10 @@ int datadir_config(const struct datadir *d, struct kv_config *cfg, char *err, si
 	cfg->login_lock_minutes = 15;
 	cfg->max_recording_mib = 8192;
 	cfg->upload_expiry_days = 7;
+	cfg->mail.timeout_s = 30;
+	cfg->mail_max_attempts = 5;
+	cfg->mail_retry_base_seconds = 60;
+	cfg->mail_poll_seconds = 5;
 	f = fopen(d->ini_path, "r");
 	if (!f)
 		return 0;
@@ -151,9 +255,19 @@ int datadir_config(const struct datadir *d, struct kv_config *cfg, char *err, si
 	line = ini_parse_file(f, on_ini, &st);
 	fclose(f);
 	if (line != 0) {
-		char why[256];
 		snprintf(why, sizeof(why), "%s", err[0] ? err : "syntax error");
 		snprintf(err, errlen, "%s:%d: %s", d->ini_path, line, why);
+		datadir_config_wipe(cfg);
+		return -1;
+	}
+	if (st.password_file[0] && read_password_file(d, st.password_file, cfg, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: %s", d->ini_path, why);
+		datadir_config_wipe(cfg);
+		return -1;
+	}
+	if (mail_config_check(&cfg->mail, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: [mail] %s", d->ini_path, why);
+		datadir_config_wipe(cfg);
 		return -1;
 	}
 	return 0;

@@ -7,6 +7,7 @@
 
 #include "core/audit.h"
 #include "db/db.h"
+#include "report/mail.h"
 #include "vault/masterkey.h"
 
 struct datadir {
@@ -30,6 +31,12 @@ struct kv_config {
 	int login_lock_minutes;
 	int max_recording_mib;
 	int upload_expiry_days;
+	/* [mail]: the SMTP server (url empty: mail is off and messages wait in the outbox), and
+	 * how the outbox worker retries and how often it looks for work. */
+	struct mail_config mail;
+	int mail_max_attempts;
+	int mail_retry_base_seconds;
+	int mail_poll_seconds;
 };
 
 /* Takes the data folder's lock (held by a running server). Returns a descriptor to close to
@@ -40,6 +47,8 @@ int datadir_paths(const char *dir, struct datadir *d);
 /* Loads defaults, then DIR/kvalab.ini when present. Returns 0 or -1 with a message naming the
  * line of the first error. */
 int datadir_config(const struct datadir *d, struct kv_config *cfg, char *err, size_t errlen);
+/* Wipes the secrets a configuration holds (the SMTP password). */
+void datadir_config_wipe(struct kv_config *cfg);
 /* Opens the key and the database; migrates when migrate is set. Returns 0 or -1 with a
  * message. The caller closes both. */
 int datadir_open(const struct datadir *d, int migrate, struct db **db, struct vault_key **key,

@@ -13,15 +13,15 @@ struct ical_person {
 };
 
 struct ical_meeting {
-	const char *uid;      /* stable for the meeting's life, e.g. "meeting-7-<random>@kvalab" */
-	int sequence;         /* 0 when first sent; one higher at each reschedule or cancel */
-	int cancel;           /* 1: METHOD:CANCEL and STATUS:CANCELLED */
-	time_t start;         /* UTC */
+	const char *uid; /* stable for the meeting's life, e.g. "meeting-7-<random>@kvalab" */
+	int sequence;    /* 0 when first sent; one higher at each reschedule or cancel */
+	int cancel;      /* 1: METHOD:CANCEL and STATUS:CANCELLED */
+	time_t start;    /* UTC */
 	int duration_min;
-	time_t stamp;         /* DTSTAMP: when this version was made */
-	const char *summary;  /* e.g. "Feedback meeting" in the recipient's language */
+	time_t stamp;        /* DTSTAMP: when this version was made */
+	const char *summary; /* e.g. "Feedback meeting" in the recipient's language */
 	const char *description;
-	const char *link;     /* the video-meeting address: LOCATION and URL */
+	const char *link; /* the video-meeting address: LOCATION and URL */
 	struct ical_person organizer;
 	const struct ical_person *attendees;
 	size_t attendee_count;

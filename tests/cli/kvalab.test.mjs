@@ -19,7 +19,7 @@ test('kvalab version prints the version', () => {
 });
 
 test('every subcommand answers --help with usage and status 0', () => {
-  for (const cmd of ['init', 'serve', 'user', 'token', 'backup', 'check', 'stats', 'routes', 'retention', 'key', 'instrument']) {
+  for (const cmd of ['init', 'serve', 'user', 'token', 'backup', 'check', 'stats', 'routes', 'retention', 'key', 'instrument', 'mail']) {
     const r = kvalab([cmd, '--help']);
     assert.equal(r.status, 0, `${cmd}: ${r.stderr}`);
     assert.match(r.stdout, /usage: kvalab/, cmd);

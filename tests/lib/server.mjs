@@ -1,6 +1,6 @@
 // Starts a real kvalab server on 127.0.0.1 with a random port and a fresh data folder.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,12 +21,14 @@ export function field(output, label) {
   return m[1].trim();
 }
 
-export async function startServer({ adminEmail = 'admin@lab.example', web = true } = {}) {
+// config: lines appended to DIR/kvalab.ini before the server starts, e.g. a [mail] section.
+export async function startServer({ adminEmail = 'admin@lab.example', web = true, config = '' } = {}) {
   mkdirSync(TMP, { recursive: true });
   const base = mkdtempSync(join(TMP, 'srv-'));
   const data = join(base, 'var');
   const init = kvalab(['init', '--data', data, '--admin', adminEmail]);
   if (init.status !== 0) throw new Error(`kvalab init failed: ${init.stderr}`);
+  if (config) appendFileSync(join(data, 'kvalab.ini'), `\n${config}\n`);
   const admin = {
     email: adminEmail,
     password: field(init.stdout, 'one-time password'),
