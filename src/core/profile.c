@@ -33,7 +33,8 @@ const json_t *profile_item_def(const struct prof *p, const char *id)
 	const json_t *items = json_object_get(p->summary, "items"), *it;
 	size_t i;
 
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		if (!strcmp(json_string_value(json_object_get(it, "id")), id))
 			return it;
 	}
@@ -45,7 +46,8 @@ int profile_lists(const json_t *def, const char *key, const char *s)
 	const json_t *arr = json_object_get(def, key), *v;
 	size_t i;
 
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if (!strcmp(json_string_value(v), s))
 			return 1;
 	}
@@ -93,7 +95,8 @@ static json_t *reference_of(const struct prof *p, const char *item, const char *
 	if (cap < PROFILE_REFERENCE_MIN)
 		return out;
 	v = xcalloc(cap, sizeof(*v));
-	json_array_foreach(ref, i, scores) {
+	json_array_foreach(ref, i, scores)
+	{
 		double x = profile_score(p, scores, item, facet);
 		if (!isnan(x))
 			v[n++] = x;
@@ -115,7 +118,8 @@ static size_t reference_count(const struct prof *p)
 	const json_t *scores;
 	size_t i, n = 0;
 
-	json_array_foreach(p->pi->reference, i, scores) {
+	json_array_foreach(p->pi->reference, i, scores)
+	{
 		if (json_is_object(scores))
 			n++;
 	}
@@ -136,11 +140,12 @@ static json_t *item_json(const struct prof *p, const json_t *def)
 	const char *id = json_string_value(json_object_get(def, "id"));
 	const json_t *facets = json_object_get(def, "facets"), *f;
 	size_t uses = profile_item_uses(p, id), k;
-	json_t *o = json_pack("{s:s, s:O, s:I, s:o}", "id", id, "label",
-	                      json_object_get(def, "label"), "interventions", (json_int_t)uses,
-	                      "range", range_copy(def));
+	json_t *o =
+	    json_pack("{s:s, s:O, s:I, s:o}", "id", id, "label", json_object_get(def, "label"),
+	              "interventions", (json_int_t)uses, "range", range_copy(def));
 
-	json_array_foreach(facets, k, f) {
+	json_array_foreach(facets, k, f)
+	{
 		const char *facet = json_string_value(f);
 		double x = profile_score(p, p->pi->scores, id, facet);
 		/* A count the scores leave out comes from the coding, as in the derived indices. */
@@ -160,7 +165,8 @@ static json_t *items_json(const struct prof *p)
 	json_t *out = json_array();
 	size_t i;
 
-	json_array_foreach(items, i, def) {
+	json_array_foreach(items, i, def)
+	{
 		json_array_append_new(out, item_json(p, def));
 	}
 	return out;
@@ -172,7 +178,8 @@ static json_t *globals_json(const struct prof *p)
 	json_t *out = json_array();
 	size_t i;
 
-	json_array_foreach(globals, i, def) {
+	json_array_foreach(globals, i, def)
+	{
 		const char *id = json_string_value(json_object_get(def, "id"));
 		json_array_append_new(
 		    out, json_pack("{s:s, s:O, s:o, s:o, s:o}", "id", id, "label",
@@ -191,7 +198,8 @@ static json_t *band_label(const json_t *def, const char *band)
 	const json_t *bands = json_object_get(def, "bands"), *b;
 	size_t i;
 
-	json_array_foreach(bands, i, b) {
+	json_array_foreach(bands, i, b)
+	{
 		if (band && !strcmp(band, json_string_value(json_object_get(b, "name"))))
 			return json_incref(json_object_get(b, "label"));
 	}
@@ -205,7 +213,8 @@ static json_t *derived_json(const struct prof *p)
 	json_t *out = json_array();
 	size_t i;
 
-	json_array_foreach(defs, i, def) {
+	json_array_foreach(defs, i, def)
+	{
 		const char *id = json_string_value(json_object_get(def, "id"));
 		const json_t *v = json_object_get(values, id);
 		const char *band = json_string_value(json_object_get(v, "band"));
@@ -227,7 +236,8 @@ static double derived_value(const json_t *derived, const char *id)
 	const json_t *d;
 	size_t i;
 
-	json_array_foreach(derived, i, d) {
+	json_array_foreach(derived, i, d)
+	{
 		if (!strcmp(json_string_value(json_object_get(d, "id")), id))
 			return profile_num_value(json_object_get(d, "value"));
 	}
@@ -262,10 +272,10 @@ static json_t *trend_point(const struct prof *p, const json_t *entry, const char
 	json_t *sid = json_object_get(entry, "submission_id");
 	const char *date = json_string_value(json_object_get(entry, "date"));
 	json_t *pt = json_pack("{s:o, s:o, s:o, s:o}", "submission_id",
-	                       json_is_integer(sid) ? json_incref(sid) : json_null(),
-	                       "date", date ? json_string(date) : json_null(), "adherence",
-	                       profile_num(profile_score(p, scores, item, "adherence")),
-	                       "quality", profile_num(profile_score(p, scores, item, "quality")));
+	                       json_is_integer(sid) ? json_incref(sid) : json_null(), "date",
+	                       date ? json_string(date) : json_null(), "adherence",
+	                       profile_num(profile_score(p, scores, item, "adherence")), "quality",
+	                       profile_num(profile_score(p, scores, item, "quality")));
 
 	if (profile_lists(def, "facets", "competence"))
 		json_object_set_new(pt, "competence",
@@ -282,13 +292,15 @@ static json_t *trend_json(const struct prof *p)
 	json_t *out = json_array();
 	size_t i, k, valid = 0;
 
-	json_array_foreach(history, k, entry) {
+	json_array_foreach(history, k, entry)
+	{
 		if (json_is_object(json_object_get(entry, "scores")))
 			valid++;
 	}
 	if (valid < 2)
 		return out;
-	json_array_foreach(items, i, def) {
+	json_array_foreach(items, i, def)
+	{
 		const char *id = json_string_value(json_object_get(def, "id"));
 		json_t *points;
 		if (!profile_lists(def, "facets", "adherence") &&
@@ -296,13 +308,14 @@ static json_t *trend_json(const struct prof *p)
 		    !profile_lists(def, "facets", "competence"))
 			continue;
 		points = json_array();
-		json_array_foreach(history, k, entry) {
+		json_array_foreach(history, k, entry)
+		{
 			if (json_is_object(json_object_get(entry, "scores")))
 				json_array_append_new(points, trend_point(p, entry, id, def));
 		}
-		json_array_append_new(out, json_pack("{s:s, s:O, s:o}", "item", id, "label",
-		                                     json_object_get(def, "label"), "points",
-		                                     points));
+		json_array_append_new(out,
+		                      json_pack("{s:s, s:O, s:o}", "item", id, "label",
+		                                json_object_get(def, "label"), "points", points));
 	}
 	return out;
 }
@@ -342,9 +355,8 @@ json_t *profile_compute(const struct profile_input *pi)
 	json_object_set_new(out, "strengths", strengths);
 	json_object_set_new(out, "improvements", improvements);
 	json_object_set_new(out, "reference",
-	                    json_pack("{s:b, s:I, s:i}", "available",
-	                              nref >= PROFILE_REFERENCE_MIN, "n", (json_int_t)nref,
-	                              "min_n", PROFILE_REFERENCE_MIN));
+	                    json_pack("{s:b, s:I, s:i}", "available", nref >= PROFILE_REFERENCE_MIN,
+	                              "n", (json_int_t)nref, "min_n", PROFILE_REFERENCE_MIN));
 	json_object_set_new(out, "trend", trend_json(&p));
 	json_decref(p.code_counts);
 	json_decref(p.summary);

@@ -18,8 +18,8 @@ static int code_index(const json_t *codes, const char *code)
 	if (!code)
 		return -1;
 	for (i = 0; i < json_array_size(codes); i++)
-		if (!strcmp(code, json_string_value(json_object_get(json_array_get(codes, i),
-		                                                    "code"))))
+		if (!strcmp(code,
+		            json_string_value(json_object_get(json_array_get(codes, i), "code"))))
 			return (int)i;
 	return -1;
 }
@@ -98,11 +98,11 @@ static json_t *by_code(const json_t *codes, const size_t *idx, size_t n, const s
 	for (i = 0; i < n; i++) {
 		const json_t *c = json_array_get(codes, idx[i]);
 		json_array_append_new(
-		    arr, json_pack("{s:s, s:s, s:O, s:s, s:I, s:o}", "code", str_of(c, "code"),
-		                   "label", str_of(c, "label"), "item", json_object_get(c, "item"),
-		                   "class", str_of(c, "class"), "count", (json_int_t)count[idx[i]],
-		                   "share",
-		                   profile_num(total ? (double)count[idx[i]] / (double)total : 0)));
+		    arr,
+		    json_pack("{s:s, s:s, s:O, s:s, s:I, s:o}", "code", str_of(c, "code"), "label",
+		              str_of(c, "label"), "item", json_object_get(c, "item"), "class",
+		              str_of(c, "class"), "count", (json_int_t)count[idx[i]], "share",
+		              profile_num(total ? (double)count[idx[i]] / (double)total : 0)));
 	}
 	return arr;
 }
@@ -133,7 +133,8 @@ json_t *profile_counts(struct prof *p)
 	size_t i;
 
 	if (json_is_array(ivs)) {
-		json_array_foreach(ivs, i, iv) {
+		json_array_foreach(ivs, i, iv)
+		{
 			int c = code_index(codes, json_string_value(json_object_get(iv, "code")));
 			if (c < 0)
 				continue;
@@ -157,9 +158,9 @@ json_t *profile_counts(struct prof *p)
 	json_object_set_new(out, "per_minute", profile_num(per_minute));
 	json_object_set_new(out, "duration_s", profile_num(isfinite(dur) && dur > 0 ? dur : NAN));
 	json_object_set_new(out, "within_manual", json_integer((json_int_t)placed[WITHIN]));
-	json_object_set_new(out, "within_manual_share",
-	                    profile_num(p->total ? (double)placed[WITHIN] / (double)p->total
-	                                         : NAN));
+	json_object_set_new(
+	    out, "within_manual_share",
+	    profile_num(p->total ? (double)placed[WITHIN] / (double)p->total : NAN));
 	json_object_set_new(out, "outside_manual", json_integer((json_int_t)placed[OUTSIDE]));
 	json_object_set_new(out, "not_classifiable",
 	                    json_integer((json_int_t)placed[UNCLASSIFIABLE]));
@@ -177,7 +178,8 @@ size_t profile_item_uses(const struct prof *p, const char *item)
 
 	if (!p->code_counts)
 		return 0;
-	json_array_foreach(codes, i, c) {
+	json_array_foreach(codes, i, c)
+	{
 		const char *it = json_string_value(json_object_get(c, "item"));
 		if (it && !strcmp(it, item))
 			uses += (size_t)json_integer_value(

@@ -62,11 +62,10 @@ static double value_of(const json_t *item, const char *facet)
 	             : NAN;
 }
 
-static json_t *finding_json(const json_t *item, const char *facet, double value,
-                            const char *reason)
+static json_t *finding_json(const json_t *item, const char *facet, double value, const char *reason)
 {
-	return json_pack("{s:O, s:O, s:s, s:o, s:s}", "item", json_object_get(item, "id"),
-	                 "label", json_object_get(item, "label"), "facet", facet, "value",
+	return json_pack("{s:O, s:O, s:s, s:o, s:s}", "item", json_object_get(item, "id"), "label",
+	                 json_object_get(item, "label"), "facet", facet, "value",
 	                 profile_num(value), "reason", reason);
 }
 
@@ -117,7 +116,8 @@ void profile_findings(const struct prof *p, const json_t *items, json_t **streng
 	const json_t *item;
 
 	/* Without a good-enough line there is nothing to stand above or below. */
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		const char *id = json_string_value(json_object_get(item, "id"));
 		const char *well = how_well(item);
 		double q = value_of(item, well);

@@ -8,12 +8,12 @@
 #include "util/buf.h"
 
 struct report_input {
-	const json_t *profile;   /* from profile_compute() */
+	const json_t *profile; /* from profile_compute() */
 	/* {"summary": "...", "points": [{"kind": "strength"|"improvement", "item_id": "3"|null,
 	 *   "title": "...", "body": "...", "clips": [{"start_ms": n, "end_ms": n, "label": ""}]}]} */
 	const json_t *feedback;
-	const char *therapist;   /* the therapist's name */
-	const char *institution; /* the institution's name */
+	const char *therapist;    /* the therapist's name */
+	const char *institution;  /* the institution's name */
 	const char *session_date; /* "2026-03-01" or NULL */
 	const char *published;    /* "2026-04-02" or NULL when a draft */
 	const char *lang;         /* "nb", "da" or "en" */

@@ -164,7 +164,8 @@ TEST(test_profile_counts_interventions)
 	p = f.profile;
 	CHECK_STR(str(p, "instrument.code"), "mbt-i-aqs");
 	CHECK_STR(str(p, "instrument.version"), "1");
-	CHECK_STR(str(p, "instrument.name"), "MBT adherence and quality scale, individual (17 items)");
+	CHECK_STR(str(p, "instrument.name"),
+	          "MBT adherence and quality scale, individual (17 items)");
 	CHECK_NEAR(num(at(p, "good_enough")), 4, 1e-12);
 	CHECK_INT(json_integer_value(at(p, "counts.total")), 12);
 	CHECK_NEAR(num(at(p, "counts.per_minute")), 0.24, 1e-12);
@@ -287,8 +288,7 @@ TEST(test_profile_strengths_and_improvements_in_order)
 }
 
 /* Support items 1, 2, 13 and challenge items 3, 8, 9 set to the given qualities. */
-static const char *balance_of(struct instrument *in, const int s[3], const int c[3],
-                              double *diff)
+static const char *balance_of(struct instrument *in, const int s[3], const int c[3], double *diff)
 {
 	static char verdict[32];
 	char text[512];
