@@ -244,7 +244,8 @@ static size_t item_rows(const json_t *items, struct row *rows, struct scale *s)
 	const json_t *it;
 	size_t i, n = 0;
 
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		struct row *w = &rows[n];
 		memset(w, 0, sizeof(*w));
 		add_bar(w, it, "adherence", RM_ADHERENCE, C_ADHERENCE);
@@ -264,7 +265,8 @@ static size_t global_rows(const json_t *globals, struct row *rows, struct scale 
 	const json_t *g, *ref;
 	size_t i, n = 0;
 
-	json_array_foreach(globals, i, g) {
+	json_array_foreach(globals, i, g)
+	{
 		struct row *w = &rows[n++];
 		memset(w, 0, sizeof(*w));
 		snprintf(w->label, sizeof(w->label), "%s", sval(g, "label"));
@@ -280,8 +282,7 @@ static size_t global_rows(const json_t *globals, struct row *rows, struct scale 
 }
 
 /* Rows under an axis; the axis is drawn again at the top of each new page. */
-static void rows_block(struct rpt *r, const struct row *rows, size_t n, struct scale *s,
-                       double ge)
+static void rows_block(struct rpt *r, const struct row *rows, size_t n, struct scale *s, double ge)
 {
 	double ah = rpt_text_height(r, "0", RPT_F_TINY, 0);
 	size_t i;
@@ -325,7 +326,8 @@ void rpt_items_chart(struct rpt *r)
 			r->y += 6;
 			rpt_need(r, 14 + 30);
 			rpt_rgb(r, C_INK);
-			r->y += rpt_text(r, r->x0, r->y, rpt_msg(r, RM_GLOBALS), RPT_F_BOLD, 0, 0) + 2;
+			r->y +=
+			    rpt_text(r, r->x0, r->y, rpt_msg(r, RM_GLOBALS), RPT_F_BOLD, 0, 0) + 2;
 			rows_block(r, rows + n, ng, &gs, ge);
 		}
 	}
@@ -350,7 +352,8 @@ static void counts_line(struct rpt *r, const json_t *c)
 	rpt_fmt_fixed(r, num(json_object_get(c, "per_minute")), 2, a, sizeof(a));
 	rpt_fmt_pct(r, num(json_object_get(c, "within_manual_share")), b, sizeof(b));
 	snprintf(line, sizeof(line), "%s: %lld · %s: %s · %s: %lld (%s) · %s: %lld · %s: %lld",
-	         rpt_msg(r, RM_INTERVENTIONS), (long long)json_integer_value(json_object_get(c, "total")),
+	         rpt_msg(r, RM_INTERVENTIONS),
+	         (long long)json_integer_value(json_object_get(c, "total")),
 	         rpt_msg(r, RM_PER_MINUTE), a, rpt_msg(r, RM_WITHIN_MANUAL),
 	         (long long)json_integer_value(json_object_get(c, "within_manual")), b,
 	         rpt_msg(r, RM_OUTSIDE_MANUAL),
@@ -370,14 +373,15 @@ static void code_list(struct rpt *r, enum rpt_msg label, const json_t *arr, int 
 	const json_t *v;
 
 	off = (size_t)snprintf(line, sizeof(line), "%s: ", rpt_msg(r, label));
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		const char *code = zero_counts ? sval(v, "code") : json_string_value(v);
 		if (zero_counts && json_integer_value(json_object_get(v, "count")) != 0)
 			continue;
 		if (!code || off >= sizeof(line))
 			continue;
-		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s", n++ ? ", " : "",
-		                        code);
+		off +=
+		    (size_t)snprintf(line + off, sizeof(line) - off, "%s%s", n++ ? ", " : "", code);
 	}
 	if (!n)
 		return;
@@ -403,7 +407,8 @@ void rpt_distribution(struct rpt *r)
 	}
 	counts_line(r, c);
 	max = num(json_object_get(json_array_get(codes, 0), "count"));
-	json_array_foreach(codes, i, code) {
+	json_array_foreach(codes, i, code)
+	{
 		double n = num(json_object_get(code, "count"));
 		if (!(n > 0))
 			break;
@@ -445,7 +450,8 @@ static struct scale balance_scale(const struct rpt *r)
 	struct scale s = {NAN, NAN, r->x0 + 8, r->x0 + 330};
 	size_t i;
 
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		if (json_object_get(it, "quality")) {
 			widen(&s, it);
 			break;
@@ -553,7 +559,8 @@ static size_t present(const json_t *points, const char *facet)
 	const json_t *pt;
 	size_t i, n = 0;
 
-	json_array_foreach(points, i, pt) {
+	json_array_foreach(points, i, pt)
+	{
 		if (json_is_number(json_object_get(pt, facet)))
 			n++;
 	}
@@ -572,7 +579,8 @@ static const json_t *item_of(const struct rpt *r, const char *id)
 	const json_t *items = json_object_get(r->ri->profile, "items"), *it;
 	size_t i;
 
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		if (!strcmp(sval(it, "id"), id))
 			return it;
 	}
@@ -590,7 +598,8 @@ static void series(struct rpt *r, const json_t *points, const char *facet, const
 	rpt_rgb(r, rgb);
 	cairo_set_line_width(r->cr, 1.1);
 	cairo_set_dash(r->cr, dash, dashed ? 2 : 0, 0);
-	json_array_foreach(points, i, pt) {
+	json_array_foreach(points, i, pt)
+	{
 		double v = num(json_object_get(pt, facet));
 		double x = n > 1 ? px0 + (px1 - px0) * (double)i / (double)(n - 1) : px0;
 		/* The scale runs upwards: ys maps values to y between x0 (bottom) and x1 (top). */
@@ -606,7 +615,8 @@ static void series(struct rpt *r, const json_t *points, const char *facet, const
 	}
 	cairo_stroke(r->cr);
 	cairo_set_dash(r->cr, NULL, 0, 0);
-	json_array_foreach(points, i, pt) {
+	json_array_foreach(points, i, pt)
+	{
 		double v = num(json_object_get(pt, facet));
 		double x = n > 1 ? px0 + (px1 - px0) * (double)i / (double)(n - 1) : px0;
 		if (!isnan(v))
@@ -669,7 +679,8 @@ void rpt_trend(struct rpt *r)
 	double ge = num(json_object_get(r->ri->profile, "good_enough"));
 	size_t i, k = 0;
 
-	json_array_foreach(trend, i, t) {
+	json_array_foreach(trend, i, t)
+	{
 		if (!worth_a_chart(t))
 			continue;
 		if (k == 0) {

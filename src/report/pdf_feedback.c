@@ -54,7 +54,8 @@ static void counts_rows(struct rpt *r, struct key_col *c)
 	char v[128], pct[32];
 	size_t i;
 
-	snprintf(v, sizeof(v), "%lld", (long long)json_integer_value(json_object_get(counts, "total")));
+	snprintf(v, sizeof(v), "%lld",
+	         (long long)json_integer_value(json_object_get(counts, "total")));
 	key_add(c, rpt_msg(r, RM_INTERVENTIONS), v);
 	rpt_fmt_fixed(r, num(json_object_get(counts, "per_minute")), 2, v, sizeof(v));
 	key_add(c, rpt_msg(r, RM_PER_MINUTE), v);
@@ -66,7 +67,8 @@ static void counts_rows(struct rpt *r, struct key_col *c)
 	snprintf(v, sizeof(v), "%lld (%s)",
 	         (long long)json_integer_value(json_object_get(counts, "within_manual")), pct);
 	key_add(c, rpt_msg(r, RM_WITHIN_MANUAL), v);
-	json_array_foreach(json_object_get(p, "globals"), i, g) {
+	json_array_foreach(json_object_get(p, "globals"), i, g)
+	{
 		rpt_fmt_num(r, num(json_object_get(g, "value")), v, sizeof(v));
 		key_add(c, sval(g, "label"), v);
 	}
@@ -78,7 +80,8 @@ static void derived_rows(struct rpt *r, struct key_col *c)
 	char v[256], n[32];
 	size_t i;
 
-	json_array_foreach(json_object_get(r->ri->profile, "derived"), i, d) {
+	json_array_foreach(json_object_get(r->ri->profile, "derived"), i, d)
+	{
 		rpt_fmt_num(r, num(json_object_get(d, "value")), n, sizeof(n));
 		if (json_is_string(json_object_get(d, "band_label")))
 			snprintf(v, sizeof(v), "%s · %s", n, sval(d, "band_label"));
@@ -166,15 +169,16 @@ static void finding_list(struct rpt *r, enum rpt_msg title, const json_t *list)
 		rpt_paragraph(r, r->x0 + 10, rpt_msg(r, RM_NONE), RPT_F_BODY);
 		return;
 	}
-	json_array_foreach(list, i, f) {
+	json_array_foreach(list, i, f)
+	{
 		const char *reason = sval(f, "reason");
 		enum rpt_msg why = !strcmp(reason, "not_used")            ? RM_NOT_USED
 		                   : !strcmp(reason, "above_good_enough") ? RM_ABOVE
 		                                                          : RM_BELOW;
 		facet_word(r, sval(f, "facet"), facet, sizeof(facet));
 		rpt_fmt_num(r, num(json_object_get(f, "value")), v, sizeof(v));
-		snprintf(line, sizeof(line), "• %s %s: %s %s, %s", sval(f, "item"), sval(f, "label"),
-		         facet, v, rpt_msg(r, why));
+		snprintf(line, sizeof(line), "• %s %s: %s %s, %s", sval(f, "item"),
+		         sval(f, "label"), facet, v, rpt_msg(r, why));
 		rpt_rgb(r, C_INK);
 		rpt_paragraph(r, r->x0 + 10, line, RPT_F_BODY);
 		r->y += 1;
@@ -200,7 +204,8 @@ static const char *item_label(const struct rpt *r, const char *id)
 	const json_t *items = json_object_get(r->ri->profile, "items"), *it;
 	size_t i;
 
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		if (!strcmp(sval(it, "id"), id))
 			return sval(it, "label");
 	}
@@ -218,7 +223,8 @@ static void clip_line(struct rpt *r, const json_t *clip)
 		snprintf(line, sizeof(line), "%s %s–%s  %s", rpt_msg(r, RM_CLIP), a, b,
 		         sval(clip, "label"));
 	} else {
-		snprintf(line, sizeof(line), "%s %s  %s", rpt_msg(r, RM_CLIP), a, sval(clip, "label"));
+		snprintf(line, sizeof(line), "%s %s  %s", rpt_msg(r, RM_CLIP), a,
+		         sval(clip, "label"));
 	}
 	rpt_rgb(r, C_MUTED);
 	rpt_paragraph(r, r->x0 + 10, line, RPT_F_SMALL);
@@ -246,7 +252,8 @@ static void point(struct rpt *r, const json_t *pt)
 		rpt_rgb(r, C_INK);
 		rpt_paragraph(r, r->x0, body, RPT_F_BODY);
 	}
-	json_array_foreach(json_object_get(pt, "clips"), i, clip) {
+	json_array_foreach(json_object_get(pt, "clips"), i, clip)
+	{
 		clip_line(r, clip);
 	}
 	r->y += 8;
@@ -259,7 +266,8 @@ static void points_of(struct rpt *r, const json_t *points, const char *kind, enu
 	size_t i;
 	int first = 1;
 
-	json_array_foreach(points, i, pt) {
+	json_array_foreach(points, i, pt)
+	{
 		const char *k = sval(pt, "kind");
 		int other = strcmp(k, "strength") && strcmp(k, "improvement");
 		if (kind ? strcmp(k, kind) != 0 : !other)

@@ -118,8 +118,8 @@ void rpt_lower_words(char *s);
 PangoLayout *rpt_layout(struct rpt *r, const char *text, enum rpt_font f, double width,
                         int ellipsize);
 /* Draws text with its top-left at (x, y); returns its height. Does not move the cursor. */
-double rpt_text(struct rpt *r, double x, double y, const char *text, enum rpt_font f,
-                double width, int ellipsize);
+double rpt_text(struct rpt *r, double x, double y, const char *text, enum rpt_font f, double width,
+                int ellipsize);
 /* Draws text right-aligned so that it ends at x. */
 void rpt_text_right(struct rpt *r, double x, double y, const char *text, enum rpt_font f);
 double rpt_text_width(struct rpt *r, const char *text, enum rpt_font f);

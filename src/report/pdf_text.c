@@ -27,8 +27,7 @@ static const char *const msgs[RM__MAX][RPT_LANG__MAX] = {
     [RM_RECORDING] = {"Opptakets lengde", "Optagelsens længde", "Length of the recording"},
     [RM_WITHIN_MANUAL] = {"Innenfor manualen", "Inden for manualen", "Within the manual"},
     [RM_OUTSIDE_MANUAL] = {"Utenfor manualen", "Uden for manualen", "Outside the manual"},
-    [RM_NOT_CLASSIFIABLE] = {"Ikke klassifiserbare", "Ikke klassificerbare",
-                             "Not classifiable"},
+    [RM_NOT_CLASSIFIABLE] = {"Ikke klassifiserbare", "Ikke klassificerbare", "Not classifiable"},
     [RM_MOST_USED] = {"Mest brukt", "Mest brugt", "Most used"},
     [RM_LEAST_USED] = {"Minst brukt", "Mindst brugt", "Least used"},
     [RM_NOT_USED_CODES] = {"Ikke brukt", "Ikke brugt", "Not used"},
@@ -98,8 +97,10 @@ static const char *const msgs[RM__MAX][RPT_LANG__MAX] = {
     [RM_NONE] = {"Ingen.", "Ingen.", "None."},
     [RM_ABOVE] = {"tydelig over godt nok", "tydeligt over godt nok", "clearly above good enough"},
     [RM_BELOW] = {"under godt nok", "under godt nok", "below good enough"},
-    [RM_NOT_USED] = {"under godt nok og ikke brukt i timen", "under godt nok og ikke brugt i "
-                     "sessionen", "below good enough and not used in the session"},
+    [RM_NOT_USED] = {"under godt nok og ikke brukt i timen",
+                     "under godt nok og ikke brugt i "
+                     "sessionen",
+                     "below good enough and not used in the session"},
     [RM_WRITTEN] = {"Skriftlig tilbakemelding", "Skriftlig feedback", "Written feedback"},
     [RM_SUMMARY] = {"Oppsummering", "Opsummering", "Summary"},
     [RM_ITEM] = {"Ledd", "Item", "Item"},
@@ -107,9 +108,9 @@ static const char *const msgs[RM__MAX][RPT_LANG__MAX] = {
 };
 
 static const char *const font_desc[RPT_F__MAX] = {
-    [RPT_F_BODY] = "DejaVu Sans 9",      [RPT_F_BOLD] = "DejaVu Sans Bold 9",
-    [RPT_F_SMALL] = "DejaVu Sans 7.5",   [RPT_F_TINY] = "DejaVu Sans 6.5",
-    [RPT_F_H1] = "DejaVu Sans Bold 17",  [RPT_F_H2] = "DejaVu Sans Bold 11.5",
+    [RPT_F_BODY] = "DejaVu Sans 9",     [RPT_F_BOLD] = "DejaVu Sans Bold 9",
+    [RPT_F_SMALL] = "DejaVu Sans 7.5",  [RPT_F_TINY] = "DejaVu Sans 6.5",
+    [RPT_F_H1] = "DejaVu Sans Bold 17", [RPT_F_H2] = "DejaVu Sans Bold 11.5",
 };
 
 const char *rpt_msg(const struct rpt *r, enum rpt_msg m)
@@ -214,8 +215,8 @@ static double layout_height(PangoLayout *l)
 	return (double)h / PANGO_SCALE;
 }
 
-double rpt_text(struct rpt *r, double x, double y, const char *text, enum rpt_font f,
-                double width, int ellipsize)
+double rpt_text(struct rpt *r, double x, double y, const char *text, enum rpt_font f, double width,
+                int ellipsize)
 {
 	PangoLayout *l = rpt_layout(r, text, f, width, ellipsize);
 	double h = layout_height(l);
@@ -267,7 +268,8 @@ void rpt_paragraph(struct rpt *r, double x, const char *text, enum rpt_font f)
 		rpt_need(r, lh);
 		if (!r->dry) {
 			cairo_move_to(r->cr, x, r->y + base - lt);
-			pango_cairo_show_layout_line(r->cr, pango_layout_iter_get_line_readonly(it));
+			pango_cairo_show_layout_line(r->cr,
+			                             pango_layout_iter_get_line_readonly(it));
 		}
 		r->y += lh;
 	} while (pango_layout_iter_next_line(it));

@@ -29,10 +29,12 @@ static const char *scores_json =
 
 static const char *interventions_json =
     "[{\"start_ms\": 60000, \"code\": \"16\"}, {\"start_ms\": 120000, \"code\": \"2\"},"
-    " {\"start_ms\": 180000, \"code\": \"16\"}, {\"start_ms\": 240000, \"code\": \"outside_manual\"},"
+    " {\"start_ms\": 180000, \"code\": \"16\"}, {\"start_ms\": 240000, \"code\": "
+    "\"outside_manual\"},"
     " {\"start_ms\": 300000, \"code\": \"13\"}, {\"start_ms\": 360000, \"code\": \"2\"},"
     " {\"start_ms\": 420000, \"code\": \"16\", \"within_manual\": false},"
-    " {\"start_ms\": 480000, \"code\": \"not_classifiable\"}, {\"start_ms\": 540000, \"code\": \"6\"},"
+    " {\"start_ms\": 480000, \"code\": \"not_classifiable\"}, {\"start_ms\": 540000, \"code\": "
+    "\"6\"},"
     " {\"start_ms\": 600000, \"code\": \"2\"}, {\"start_ms\": 660000, \"code\": \"16\"},"
     " {\"start_ms\": 720000, \"code\": \"outside_manual\"}]";
 
@@ -112,8 +114,8 @@ static char *pdf_text(const char *path)
 	return kv_buf_detach(&b, NULL);
 }
 
-static int render(const json_t *profile, const json_t *feedback, const char *lang,
-                  const char *name, char *path, size_t pathlen)
+static int render(const json_t *profile, const json_t *feedback, const char *lang, const char *name,
+                  char *path, size_t pathlen)
 {
 	struct kv_buf b = KV_BUF_INIT(1 << 24);
 	struct report_input ri;
@@ -143,7 +145,7 @@ static int render(const json_t *profile, const json_t *feedback, const char *lan
 #define CHECK_HAS(text, s)                                                                         \
 	do {                                                                                       \
 		if (!strstr((text), (s))) {                                                        \
-			unit_fail(__FILE__, __LINE__, "the PDF's text lacks \"%s\"", (s));        \
+			unit_fail(__FILE__, __LINE__, "the PDF's text lacks \"%s\"", (s));         \
 			goto out;                                                                  \
 		}                                                                                  \
 	} while (0)
@@ -176,8 +178,9 @@ TEST(test_report_pdf_text_has_figures_names_and_clips)
 	CHECK_HAS(text, "Godt nok (4)");
 	CHECK_HAS(text, "Mest brukt: 16, 2, 6");
 	CHECK_HAS(text, "Minst brukt: 3, 7, 8");
-	CHECK_HAS(text, "Utfordring av ubegrunnede oppfatninger: kvalitet 2, under godt nok og ikke "
-	                "brukt i timen");
+	CHECK_HAS(text,
+	          "Utfordring av ubegrunnede oppfatninger: kvalitet 2, under godt nok og ikke "
+	          "brukt i timen");
 	CHECK_HAS(text, "Ærlig talt");
 	CHECK_HAS(text, "Du stiller åpne spørsmål.");
 	CHECK_HAS(text, "Klipp 12:05–13:10");
@@ -247,12 +250,13 @@ TEST(test_report_pdf_breaks_long_feedback_over_pages)
 
 	CHECK(p && fb && points);
 	for (k = 0; k < 24; k++) {
-		snprintf(body, sizeof(body),
-		         "Avsnitt %d. Når pasienten beskriver konflikten med søsteren, følger du "
-		         "nøye med og spør hva hun tror søsteren følte. Det åpner for å se flere "
-		         "perspektiver. Prøv også å stoppe opp og spole tilbake når affekten stiger, "
-		         "slik at dere kan se på øyeblikket sammen før det gikk galt.",
-		         k + 1);
+		snprintf(
+		    body, sizeof(body),
+		    "Avsnitt %d. Når pasienten beskriver konflikten med søsteren, følger du "
+		    "nøye med og spør hva hun tror søsteren følte. Det åpner for å se flere "
+		    "perspektiver. Prøv også å stoppe opp og spole tilbake når affekten stiger, "
+		    "slik at dere kan se på øyeblikket sammen før det gikk galt.",
+		    k + 1);
 		json_array_append_new(points,
 		                      json_pack("{s:s, s:n, s:s, s:s, s:[{s:i, s:i, s:s}]}", "kind",
 		                                k % 2 ? "improvement" : "strength", "item_id",
