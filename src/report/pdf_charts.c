@@ -211,6 +211,16 @@ static void legend(struct rpt *r, const struct row *rows, size_t n, double ge, c
 	r->y += 14;
 }
 
+/* A reference with all three quartiles, or NULL. */
+static const json_t *drawable_ref(const json_t *ref)
+{
+	return json_is_number(json_object_get(ref, "q1")) &&
+	               json_is_number(json_object_get(ref, "median")) &&
+	               json_is_number(json_object_get(ref, "q3"))
+	           ? ref
+	           : NULL;
+}
+
 static void add_bar(struct row *w, const json_t *item, const char *facet, enum rpt_msg name,
                     unsigned colour)
 {
@@ -222,7 +232,7 @@ static void add_bar(struct row *w, const json_t *item, const char *facet, enum r
 	w->bars[w->n].name = name;
 	w->bars[w->n].colour = colour;
 	w->bars[w->n].value = num(json_object_get(f, "value"));
-	w->bars[w->n].ref = json_is_object(ref) ? ref : NULL;
+	w->bars[w->n].ref = drawable_ref(ref);
 	w->n++;
 }
 
@@ -274,7 +284,7 @@ static size_t global_rows(const json_t *globals, struct row *rows, struct scale 
 		w->bars[0].name = RM_VALUE;
 		w->bars[0].colour = C_GLOBAL;
 		w->bars[0].value = num(json_object_get(g, "value"));
-		w->bars[0].ref = json_is_object(ref) ? ref : NULL;
+		w->bars[0].ref = drawable_ref(ref);
 		w->n = 1;
 		widen(s, g);
 	}
@@ -406,7 +416,11 @@ void rpt_distribution(struct rpt *r)
 		return;
 	}
 	counts_line(r, c);
-	max = num(json_object_get(json_array_get(codes, 0), "count"));
+	max = 0;
+	json_array_foreach(codes, i, code)
+	{
+		max = fmax(max, num(json_object_get(code, "count")));
+	}
 	json_array_foreach(codes, i, code)
 	{
 		double n = num(json_object_get(code, "count"));

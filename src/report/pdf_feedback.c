@@ -26,7 +26,8 @@ static const char *sval(const json_t *obj, const char *key)
 
 /* ---- Key figures ---- */
 
-#define KEY_ROWS 64
+/* Enough for every global (at most 50) and derived index (at most 100) an instrument has. */
+#define KEY_ROWS 160
 
 struct key_row {
 	char label[256];
@@ -109,22 +110,40 @@ static double key_col_height(struct rpt *r, const struct key_col *c, double colw
 	return h;
 }
 
+static void key_row_draw(struct rpt *r, const struct key_row *k, double x, double y, double colw)
+{
+	rpt_rgb(r, C_MUTED);
+	rpt_text(r, x, y, k->label, RPT_F_SMALL, colw - KEY_VALUE_W, 0);
+	rpt_rgb(r, C_INK);
+	rpt_text_right(r, x + colw, y - 1, k->value, RPT_F_BOLD);
+}
+
 static void key_col_draw(struct rpt *r, const struct key_col *c, double x, double colw)
 {
 	double y = r->y;
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
-		const struct key_row *k = &c->rows[i];
-		rpt_rgb(r, C_MUTED);
-		rpt_text(r, x, y, k->label, RPT_F_SMALL, colw - KEY_VALUE_W, 0);
-		rpt_rgb(r, C_INK);
-		rpt_text_right(r, x + colw, y - 1, k->value, RPT_F_BOLD);
-		y += key_row_height(r, k, colw);
+		key_row_draw(r, &c->rows[i], x, y, colw);
+		y += key_row_height(r, &c->rows[i], colw);
 	}
 }
 
-/* Counts and global ratings on the left, derived indices with their bands on the right. */
+/* One column after the other, over as many pages as it takes. */
+static void key_col_flow(struct rpt *r, const struct key_col *c, double colw)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		double h = key_row_height(r, &c->rows[i], colw);
+		rpt_need(r, h);
+		key_row_draw(r, &c->rows[i], r->x0, r->y, colw);
+		r->y += h;
+	}
+}
+
+/* Counts and global ratings on the left, derived indices with their bands on the right; in
+ * one column when they are too long for a page. */
 void rpt_key_figures(struct rpt *r)
 {
 	struct key_col *left = xcalloc(1, sizeof(*left)), *right = xcalloc(1, sizeof(*right));
@@ -133,10 +152,15 @@ void rpt_key_figures(struct rpt *r)
 	counts_rows(r, left);
 	derived_rows(r, right);
 	h = fmax(key_col_height(r, left, colw), key_col_height(r, right, colw));
-	rpt_heading(r, rpt_msg(r, RM_KEY_FIGURES), h);
-	key_col_draw(r, left, r->x0, colw);
-	key_col_draw(r, right, r->x0 + colw + KEY_GAP, colw);
-	r->y += h;
+	rpt_heading(r, rpt_msg(r, RM_KEY_FIGURES), fmin(h, r->bottom - RPT_MARGIN_TOP - 60));
+	if (r->y + h <= r->bottom) {
+		key_col_draw(r, left, r->x0, colw);
+		key_col_draw(r, right, r->x0 + colw + KEY_GAP, colw);
+		r->y += h;
+	} else {
+		key_col_flow(r, left, colw);
+		key_col_flow(r, right, colw);
+	}
 	free(right);
 	free(left);
 }

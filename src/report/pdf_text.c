@@ -193,6 +193,7 @@ PangoLayout *rpt_layout(struct rpt *r, const char *text, enum rpt_font f, double
                         int ellipsize)
 {
 	PangoLayout *l = pango_layout_new(r->pctx);
+	const gchar *end;
 
 	if (!r->font[f])
 		r->font[f] = pango_font_description_from_string(font_desc[f]);
@@ -203,7 +204,11 @@ PangoLayout *rpt_layout(struct rpt *r, const char *text, enum rpt_font f, double
 		if (ellipsize)
 			pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 	}
-	pango_layout_set_text(l, text ? text : "", -1);
+	/* Labels cut to fit a buffer may end inside a character; pango wants whole ones. */
+	if (text && !g_utf8_validate(text, -1, &end))
+		pango_layout_set_text(l, text, (int)(end - text));
+	else
+		pango_layout_set_text(l, text ? text : "", -1);
 	return l;
 }
 

@@ -298,3 +298,46 @@ TEST(test_report_pdf_refuses_without_profile_or_room)
 	kv_buf_release(&b);
 	json_decref(p);
 }
+
+/* A profile or feedback of the wrong shape still gives a PDF: what cannot be read is left out. */
+TEST(test_report_pdf_survives_garbage)
+{
+	static const char *const profiles[] = {
+	    "{}",
+	    "{'items': 'x', 'globals': [1, 'a', {}], 'counts': 5, 'derived': [{}, 7],"
+	    " 'balance': {'support': 'a'}, 'trend': [{'points': 'x'}], 'good_enough': 'x'}",
+	    "{'good_enough': 4, 'items': [{'id': 1, 'quality': {'value': 99, 'reference':"
+	    " {'q1': 'a', 'median': 2}}, 'range': {'min': 3, 'max': 3}}, {'id': '2', 'adherence':"
+	    " {'value': -5}, 'range': {'min': 1, 'max': 7}}],"
+	    " 'counts': {'total': 3, 'by_code': [{'code': 'a', 'count': 0}, {'code': 'b',"
+	    " 'count': 9, 'share': 'x'}, 'junk']},"
+	    " 'balance': {'support': 9, 'challenge': -9, 'difference': 18, 'verdict': 7},"
+	    " 'strengths': [{'item': 5}, 'x'], 'improvements': 3,"
+	    " 'trend': [{'item': '2', 'points': [{'quality': 3}, {'quality': 'x'}, {'quality': 5},"
+	    "  'junk']}]}",
+	};
+	static const char *feedback =
+	    "{'summary': 5, 'points': [1, {'kind': 3, 'title': 4, 'clips': [5, {'start_ms': -3,"
+	    " 'end_ms': 'x'}]}, {'kind': 'strength', 'item_id': 99, 'clips': 'x'}]}";
+	char path[1024], text[2048], name[32];
+	json_t *p, *fb;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
+		snprintf(text, sizeof(text), "%s", profiles[i]);
+		for (k = 0; text[k]; k++)
+			if (text[k] == '\'')
+				text[k] = '"';
+		p = json_loads(text, 0, NULL);
+		snprintf(text, sizeof(text), "%s", feedback);
+		for (k = 0; text[k]; k++)
+			if (text[k] == '\'')
+				text[k] = '"';
+		fb = json_loads(text, 0, NULL);
+		CHECK(p && fb);
+		snprintf(name, sizeof(name), "garbage-%zu", i);
+		CHECK(render(p, fb, "nb", name, path, sizeof(path)) == 0);
+		json_decref(fb);
+		json_decref(p);
+	}
+}
