@@ -25,6 +25,7 @@ static const struct subcommand subcommands[] = {
     {"stats", cmd_stats, "reliability and outcome statistics on CSV files"},
     {"key", cmd_key, "rotate the master key (rewraps every key it protects)"},
     {"retention", cmd_retention, "apply the recording retention rules now"},
+    {"report", cmd_report, "the feedback profile of a rating and its PDF report, from files"},
     {"instrument", cmd_instrument, "import and list rating scales and outcome measures"},
     {"mail", cmd_mail, "send a test message, list the outbox, send a failed message again"},
     {"routes", cmd_routes, "list the HTTP API routes (used by the documentation test)"},

@@ -19,6 +19,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_retention(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_instrument(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
 
