@@ -200,10 +200,11 @@ static enum kv_err mail_participants(struct api_req *req, long long id, const ch
                                      const struct mail_text *text, const char *extra)
 {
 	struct db_arg a[] = {ARG_INT(id)};
+	enum kv_err rc;
 	json_t *m = db_json_row(req->db,
 	                        "SELECT submission_id, state, starts_at, duration_min, link FROM "
 	                        "meetings WHERE id = ?",
-	                        a, 1, NULL, NULL),
+	                        a, 1, NULL, &rc),
 	       *people = db_json_rows(req->db,
 	                              "SELECT u.id, u.email, u.locale FROM meeting_participants p "
 	                              "JOIN users u ON u.id = p.user_id WHERE p.meeting_id = ? AND "
@@ -211,8 +212,9 @@ static enum kv_err mail_participants(struct api_req *req, long long id, const ch
 	                              a, 1, NULL),
 	       *p;
 	int cancel = m && !strcmp(json_string_value(json_object_get(m, "state")), "cancelled");
-	enum kv_err rc = m ? KV_OK : KV_ENOTFOUND;
 	size_t i;
+
+	rc = m ? KV_OK : KV_ENOTFOUND;
 
 	json_array_foreach(people, i, p)
 	{

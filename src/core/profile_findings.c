@@ -69,40 +69,24 @@ static json_t *finding_json(const json_t *item, const char *facet, double value,
 	                 profile_num(value), "reason", reason);
 }
 
-/* At most one improvement point per item. Not used: the item is rated for adherence, the
- * session has a coding, none of its interventions carries the item's code, and its quality is
- * below the line. Otherwise the facet (how well, or adherence) furthest below the line, how
- * well winning a tie. */
+/* At most one improvement point per item, about how well it was done. Not used: the item is
+ * rated for adherence, the session has a coding, none of its interventions carries the item's
+ * code, and its quality is below the line. Otherwise: quality below the line. Low adherence
+ * alone is no improvement point: many items fit only some sessions, and when the session
+ * called for one the raters' low quality score says so. */
 static int improvement(const struct prof *p, const json_t *item, struct finding *f)
 {
-	double ge = p->good_enough, q, a;
-	const char *well = how_well(item), *facet = NULL;
-	double value = NAN;
+	double ge = p->good_enough;
+	const char *well = how_well(item);
+	double q = value_of(item, well);
 
-	q = value_of(item, well);
-	a = value_of(item, json_object_get(item, "adherence") ? "adherence" : NULL);
-	if (json_object_get(item, "adherence") && !isnan(q) && q < ge && p->total > 0 &&
-	    json_integer_value(json_object_get(item, "interventions")) == 0) {
-		f->obj = finding_json(item, well, q, "not_used");
-		json_object_set_new(f->obj, "gap", profile_num(ge - q));
-		f->weight = ge - q;
-		f->not_used = 1;
-		return 1;
-	}
-	if (!isnan(q) && q < ge) {
-		facet = well;
-		value = q;
-	}
-	if (!isnan(a) && a < ge && (isnan(value) || a < value)) {
-		facet = "adherence";
-		value = a;
-	}
-	if (!facet)
+	if (isnan(q) || q >= ge)
 		return 0;
-	f->obj = finding_json(item, facet, value, "below_good_enough");
-	json_object_set_new(f->obj, "gap", profile_num(ge - value));
-	f->weight = ge - value;
-	f->not_used = 0;
+	f->not_used = json_object_get(item, "adherence") && p->total > 0 &&
+	              json_integer_value(json_object_get(item, "interventions")) == 0;
+	f->obj = finding_json(item, well, q, f->not_used ? "not_used" : "below_good_enough");
+	json_object_set_new(f->obj, "gap", profile_num(ge - q));
+	f->weight = ge - q;
 	return 1;
 }
 
