@@ -93,10 +93,11 @@ static json_t *points_json(struct db *db, long long sub)
 	json_array_foreach(points, i, p)
 	{
 		struct db_arg c[] = {ARG_INT(json_integer_value(json_object_get(p, "id")))};
-		json_t *clips = db_json_rows(db,
-		                             "SELECT id, start_ms, end_ms, label FROM feedback_clips "
-		                             "WHERE point_id = ? ORDER BY start_ms, id",
-		                             c, 1, NULL);
+		json_t *clips =
+		    db_json_rows(db,
+		                 "SELECT id, start_ms, end_ms, label FROM feedback_clips "
+		                 "WHERE point_id = ? ORDER BY start_ms, id",
+		                 c, 1, NULL);
 		json_object_set_new(p, "clips", clips ? clips : json_array());
 	}
 	return points;
@@ -119,10 +120,9 @@ json_t *api_feedback_json(struct api_req *req, long long sub)
 
 	if (!fb)
 		return NULL;
-	json_object_set_new(
-	    fb, "therapist",
-	    json_pack("{s:O, s:O}", "id", json_object_get(fb, "therapist_id"), "name",
-	              json_object_get(fb, "therapist_name")));
+	json_object_set_new(fb, "therapist",
+	                    json_pack("{s:O, s:O}", "id", json_object_get(fb, "therapist_id"),
+	                              "name", json_object_get(fb, "therapist_name")));
 	json_object_del(fb, "therapist_id");
 	json_object_del(fb, "therapist_name");
 	rec = db_json_row(req->db,
@@ -175,8 +175,9 @@ static enum kv_err editable(struct api_req *req, struct api_resp *resp, long lon
 	if (rc)
 		return rc;
 	if (strcmp(state, "approved"))
-		return api_error(resp, KV_ECONFLICT, "published",
-		                 "published feedback is locked: the therapist has read it as it is");
+		return api_error(
+		    resp, KV_ECONFLICT, "published",
+		    "published feedback is locked: the therapist has read it as it is");
 	if ((rc = ensure_draft(req, sub)) != KV_OK)
 		return api_error(resp, rc, NULL, "the feedback could not be opened; try again");
 	if (db_scalar(req->db, "SELECT 1 FROM feedback WHERE submission_id = ?", a, 1, 0) != 1)
@@ -218,8 +219,8 @@ static enum kv_err touch(struct api_req *req, long long sub)
 
 enum kv_err api_feedback_put(struct api_req *req, struct api_resp *resp)
 {
-	struct db_arg a[] = {ARG_TEXT(api_str(req, "summary")), ARG_INT(req->now),
-	                     ARG_INT(req->id), ARG_INT(api_int(req, "version", 0))};
+	struct db_arg a[] = {ARG_TEXT(api_str(req, "summary")), ARG_INT(req->now), ARG_INT(req->id),
+	                     ARG_INT(api_int(req, "version", 0))};
 	long long changed = 0;
 	enum kv_err rc = editable(req, resp, req->id);
 
@@ -290,7 +291,8 @@ static int clips_ok(struct api_req *req, struct api_resp *resp, long long sub)
 		}
 		if (why) {
 			const char *colon = strchr(why, ':');
-			snprintf(field, sizeof(field), "clips[%zu].%.*s", i, (int)(colon - why), why);
+			snprintf(field, sizeof(field), "clips[%zu].%.*s", i, (int)(colon - why),
+			         why);
 			api_field_error(resp, KV_EINVAL, "invalid_clip", field, colon + 2);
 			return -1;
 		}
@@ -302,17 +304,18 @@ static enum kv_err replace_clips(struct api_req *req, long long point)
 {
 	struct db_arg d[] = {ARG_INT(point)};
 	json_t *clips = json_object_get(req->json, "clips"), *c;
-	enum kv_err rc = db_run(req->db, "DELETE FROM feedback_clips WHERE point_id = ?", d, 1, NULL);
+	enum kv_err rc =
+	    db_run(req->db, "DELETE FROM feedback_clips WHERE point_id = ?", d, 1, NULL);
 	size_t i;
 
 	json_array_foreach(clips, i, c)
 	{
-		struct db_arg a[] = {
-		    ARG_INT(point), ARG_INT(json_integer_value(json_object_get(c, "start_ms"))),
-		    ARG_INT(json_integer_value(json_object_get(c, "end_ms"))),
-		    ARG_TEXT(json_is_string(json_object_get(c, "label"))
-		                 ? json_string_value(json_object_get(c, "label"))
-		                 : "")};
+		struct db_arg a[] = {ARG_INT(point),
+		                     ARG_INT(json_integer_value(json_object_get(c, "start_ms"))),
+		                     ARG_INT(json_integer_value(json_object_get(c, "end_ms"))),
+		                     ARG_TEXT(json_is_string(json_object_get(c, "label"))
+		                                  ? json_string_value(json_object_get(c, "label"))
+		                                  : "")};
 		if (rc)
 			break;
 		rc = db_run(req->db,
@@ -387,12 +390,13 @@ enum kv_err api_feedback_point_create(struct api_req *req, struct api_resp *resp
 		                     ARG_TEXT(api_str(req, "body") ? api_str(req, "body") : ""),
 		                     ARG_INT(req->user.id),
 		                     ARG_INT(req->now)};
-		rc = db_insert(req->db,
-		               "INSERT INTO feedback_points (submission_id, kind, item_id, title, "
-		               "body, position, created_by, created_at, updated_at) VALUES (?1, ?2, "
-		               "?3, ?4, ?5, (SELECT coalesce(max(position), 0) + 1 FROM "
-		               "feedback_points WHERE submission_id = ?1), ?6, ?7, ?7) RETURNING id",
-		               a, NARGS(a), &id);
+		rc =
+		    db_insert(req->db,
+		              "INSERT INTO feedback_points (submission_id, kind, item_id, title, "
+		              "body, position, created_by, created_at, updated_at) VALUES (?1, ?2, "
+		              "?3, ?4, ?5, (SELECT coalesce(max(position), 0) + 1 FROM "
+		              "feedback_points WHERE submission_id = ?1), ?6, ?7, ?7) RETURNING id",
+		              a, NARGS(a), &id);
 	}
 	if (!rc)
 		rc = replace_clips(req, id);
@@ -439,10 +443,11 @@ enum kv_err api_feedback_point_put(struct api_req *req, struct api_resp *resp)
 		                                              : ARG_NULL,
 		                     ARG_INT(req->now),
 		                     ARG_INT(req->id)};
-		rc = db_run(req->db,
-		            "UPDATE feedback_points SET kind = ?1, item_id = ?2, title = ?3, body = "
-		            "?4, position = coalesce(?5, position), updated_at = ?6 WHERE id = ?7",
-		            a, NARGS(a), NULL);
+		rc =
+		    db_run(req->db,
+		           "UPDATE feedback_points SET kind = ?1, item_id = ?2, title = ?3, body = "
+		           "?4, position = coalesce(?5, position), updated_at = ?6 WHERE id = ?7",
+		           a, NARGS(a), NULL);
 	}
 	if (!rc && json_object_get(req->json, "clips"))
 		rc = replace_clips(req, req->id);
@@ -489,11 +494,12 @@ static void publish_body(const char *lang, const char *name, const char *date, c
                          size_t cap)
 {
 	if (!strcmp(lang, "nb"))
-		snprintf(out, cap,
-		         "Hei %s,\n\nKvalitetslaboratoriet har publisert tilbakemeldingen på "
-		         "timen din fra %s. Logg inn i kvalab og åpne «Mine tilbakemeldinger» for å "
-		         "lese profilen, se klippene og laste ned rapporten.\n",
-		         name, date);
+		snprintf(
+		    out, cap,
+		    "Hei %s,\n\nKvalitetslaboratoriet har publisert tilbakemeldingen på "
+		    "timen din fra %s. Logg inn i kvalab og åpne «Mine tilbakemeldinger» for å "
+		    "lese profilen, se klippene og laste ned rapporten.\n",
+		    name, date);
 	else if (!strcmp(lang, "da"))
 		snprintf(out, cap,
 		         "Hej %s,\n\nKvalitetslaboratoriet har offentliggjort feedbacken på din "
@@ -527,8 +533,8 @@ static enum kv_err notify_therapist(struct api_req *req, long long sub)
 	lang = json_string_value(json_object_get(t, "locale"));
 	lang = lang ? lang : "nb";
 	date = json_string_value(json_object_get(t, "session_date"));
-	publish_body(lang, json_string_value(json_object_get(t, "display_name")),
-	             date ? date : "-", body, sizeof(body));
+	publish_body(lang, json_string_value(json_object_get(t, "display_name")), date ? date : "-",
+	             body, sizeof(body));
 	memset(&m, 0, sizeof(m));
 	m.kind = "feedback_published";
 	m.to_user_id = json_integer_value(json_object_get(t, "id"));
@@ -555,11 +561,12 @@ enum kv_err api_feedback_publish(struct api_req *req, struct api_resp *resp)
 		return api_error(resp, rc, "not_allowed", why);
 	{
 		struct db_arg s[] = {ARG_INT(req->id)};
-		if (db_scalar(req->db,
-		              "SELECT (SELECT count(*) FROM feedback_points WHERE submission_id = ?1 "
-		              "AND deleted_at IS NULL) + (SELECT length(trim(summary)) > 0 FROM "
-		              "feedback WHERE submission_id = ?1)",
-		              s, 1, 0) == 0)
+		if (db_scalar(
+		        req->db,
+		        "SELECT (SELECT count(*) FROM feedback_points WHERE submission_id = ?1 "
+		        "AND deleted_at IS NULL) + (SELECT length(trim(summary)) > 0 FROM "
+		        "feedback WHERE submission_id = ?1)",
+		        s, 1, 0) == 0)
 			return api_error(resp, KV_ECONFLICT, "empty",
 			                 "write a summary or at least one point before publishing");
 	}

@@ -47,12 +47,13 @@ static json_t *parse_scores(json_t *rows)
 static json_t *lab_reference(struct db *db, long long instrument_id)
 {
 	struct db_arg a[] = {ARG_INT(instrument_id)};
-	json_t *rows = parse_scores(db_json_rows(db,
-	                                         "SELECT r.scores FROM ratings r JOIN submissions s "
-	                                         "ON s.id = r.submission_id WHERE r.kind = "
-	                                         "'consensus' AND r.state = 'approved' AND "
-	                                         "r.instrument_id = ? AND s.state <> 'withdrawn'",
-	                                         a, 1, NULL)),
+	json_t *rows =
+	           parse_scores(db_json_rows(db,
+	                                     "SELECT r.scores FROM ratings r JOIN submissions s "
+	                                     "ON s.id = r.submission_id WHERE r.kind = "
+	                                     "'consensus' AND r.state = 'approved' AND "
+	                                     "r.instrument_id = ? AND s.state <> 'withdrawn'",
+	                                     a, 1, NULL)),
 	       *out = json_array(), *row;
 	size_t i;
 
@@ -67,15 +68,15 @@ static json_t *own_history(struct db *db, long long therapist, const char *code,
 {
 	struct db_arg a[] = {ARG_INT(therapist), ARG_TEXT(code), ARG_INT(sub)};
 
-	return parse_scores(
-	    db_json_rows(db,
-	                 "SELECT s.id AS submission_id, s.session_date AS date, r.scores FROM "
-	                 "ratings r JOIN submissions s ON s.id = r.submission_id JOIN instruments "
-	                 "i ON i.id = r.instrument_id WHERE s.therapist_id = ?1 AND i.code = ?2 AND "
-	                 "r.kind = 'consensus' AND r.state = 'approved' AND (s.id = ?3 OR s.state "
-	                 "IN ('feedback_published', 'closed')) ORDER BY coalesce(s.session_date, "
-	                 "''), s.id",
-	                 a, NARGS(a), NULL));
+	return parse_scores(db_json_rows(
+	    db,
+	    "SELECT s.id AS submission_id, s.session_date AS date, r.scores FROM "
+	    "ratings r JOIN submissions s ON s.id = r.submission_id JOIN instruments "
+	    "i ON i.id = r.instrument_id WHERE s.therapist_id = ?1 AND i.code = ?2 AND "
+	    "r.kind = 'consensus' AND r.state = 'approved' AND (s.id = ?3 OR s.state "
+	    "IN ('feedback_published', 'closed')) ORDER BY coalesce(s.session_date, "
+	    "''), s.id",
+	    a, NARGS(a), NULL));
 }
 
 json_t *api_profile_build(struct api_req *req, struct api_resp *resp, long long sub,
@@ -98,8 +99,9 @@ json_t *api_profile_build(struct api_req *req, struct api_resp *resp, long long 
 	long long length;
 
 	if (!r) {
-		api_error(resp, KV_ECONFLICT, "not_approved",
-		          "the profile is made from an approved consensus rating; there is none yet");
+		api_error(
+		    resp, KV_ECONFLICT, "not_approved",
+		    "the profile is made from an approved consensus rating; there is none yet");
 		return NULL;
 	}
 	in = api_instrument_load(req->db, json_integer_value(json_object_get(r, "instrument_id")));
@@ -110,15 +112,15 @@ json_t *api_profile_build(struct api_req *req, struct api_resp *resp, long long 
 	}
 	{
 		struct db_arg b[] = {ARG_INT(json_integer_value(json_object_get(r, "id")))};
-		interventions = db_json_rows(req->db,
-		                             "SELECT start_ms, end_ms, code, within_manual, quality "
-		                             "FROM interventions WHERE rating_id = ? AND NOT deleted "
-		                             "ORDER BY start_ms, id",
-		                             b, 1, (const char *const[]){"within_manual", NULL});
+		interventions =
+		    db_json_rows(req->db,
+		                 "SELECT start_ms, end_ms, code, within_manual, quality "
+		                 "FROM interventions WHERE rating_id = ? AND NOT deleted "
+		                 "ORDER BY start_ms, id",
+		                 b, 1, (const char *const[]){"within_manual", NULL});
 	}
 	scores = json_loads(json_string_value(json_object_get(r, "scores")), 0, &jerr);
-	reference =
-	    lab_reference(req->db, json_integer_value(json_object_get(r, "instrument_id")));
+	reference = lab_reference(req->db, json_integer_value(json_object_get(r, "instrument_id")));
 	history = own_history(req->db, json_integer_value(json_object_get(r, "therapist_id")),
 	                      json_string_value(json_object_get(r, "code")), sub);
 	length = api_recording_ms(req->db, sub);
@@ -132,7 +134,8 @@ json_t *api_profile_build(struct api_req *req, struct api_resp *resp, long long 
 	pi.lang = lang;
 	profile = profile_compute(&pi);
 	if (!profile)
-		api_error(resp, KV_EINTERNAL, "profile_failed", "the profile could not be computed");
+		api_error(resp, KV_EINTERNAL, "profile_failed",
+		          "the profile could not be computed");
 	instrument_free(in);
 	json_decref(r);
 	json_decref(scores);
@@ -211,24 +214,29 @@ enum kv_err api_feedback_list(struct api_req *req, struct api_resp *resp)
 {
 	struct db_arg a[] = {ARG_INT(req->user.id), ARG_INT(req->user.role == ROLE_THERAPIST),
 	                     ARG_INT(req->user.role == ROLE_RATER)};
-	json_t *items = db_json_rows(
-	    req->db,
-	    "SELECT s.id AS submission_id, s.state, s.session_date, s.session_number, "
-	    "s.therapist_id, t.display_name AS therapist_name, i.name AS institution_name, "
-	    "ins.name AS instrument_name, CASE WHEN f.published_at IS NOT NULL THEN 'published' "
-	    "WHEN f.submission_id IS NOT NULL THEN 'draft' ELSE 'none' END AS feedback_status, "
-	    "f.published_at, m.id AS meeting_id, m.starts_at AS meeting_starts_at, m.state AS "
-	    "meeting_state FROM submissions s JOIN users t ON t.id = s.therapist_id JOIN "
-	    "institutions i ON i.id = s.institution_id LEFT JOIN instruments ins ON ins.id = "
-	    "s.instrument_id LEFT JOIN feedback f ON f.submission_id = s.id LEFT JOIN meetings m ON "
-	    "m.id = (SELECT id FROM meetings WHERE submission_id = s.id AND state <> 'cancelled' "
-	    "ORDER BY id DESC LIMIT 1) WHERE s.state IN ('approved', 'feedback_published', "
-	    "'closed') AND (CASE WHEN ?2 THEN s.therapist_id = ?1 AND f.published_at IS NOT NULL "
-	    "WHEN ?3 THEN EXISTS (SELECT 1 FROM assignments a WHERE a.submission_id = s.id AND "
-	    "a.rater_id = ?1 AND a.ended_at IS NULL) ELSE 1 END) ORDER BY coalesce(f.published_at, "
-	    "s.state_changed_at) DESC, s.id DESC",
-	    a, NARGS(a), NULL),
-	       *row;
+	json_t *
+	    items = db_json_rows(
+	       req->db,
+	       "SELECT s.id AS submission_id, s.state, s.session_date, s.session_number, "
+	       "s.therapist_id, t.display_name AS therapist_name, i.name AS institution_name, "
+	       "ins.name AS instrument_name, CASE WHEN f.published_at IS NOT NULL THEN 'published' "
+	       "WHEN f.submission_id IS NOT NULL THEN 'draft' ELSE 'none' END AS feedback_status, "
+	       "f.published_at, m.id AS meeting_id, m.starts_at AS meeting_starts_at, m.state AS "
+	       "meeting_state FROM submissions s JOIN users t ON t.id = s.therapist_id JOIN "
+	       "institutions i ON i.id = s.institution_id LEFT JOIN instruments ins ON ins.id = "
+	       "s.instrument_id LEFT JOIN feedback f ON f.submission_id = s.id LEFT JOIN meetings "
+	       "m ON "
+	       "m.id = (SELECT id FROM meetings WHERE submission_id = s.id AND state <> "
+	       "'cancelled' "
+	       "ORDER BY id DESC LIMIT 1) WHERE s.state IN ('approved', 'feedback_published', "
+	       "'closed') AND (CASE WHEN ?2 THEN s.therapist_id = ?1 AND f.published_at IS NOT "
+	       "NULL "
+	       "WHEN ?3 THEN EXISTS (SELECT 1 FROM assignments a WHERE a.submission_id = s.id AND "
+	       "a.rater_id = ?1 AND a.ended_at IS NULL) ELSE 1 END) ORDER BY "
+	       "coalesce(f.published_at, "
+	       "s.state_changed_at) DESC, s.id DESC",
+	       a, NARGS(a), NULL),
+	   *row;
 	size_t i;
 
 	if (!items)

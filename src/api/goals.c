@@ -36,8 +36,8 @@ static const char *goal_columns =
 
 enum kv_err api_goals_list(struct api_req *req, struct api_resp *resp)
 {
-	long long therapist = req->user.role == ROLE_THERAPIST ? req->user.id
-	                                                       : api_int(req, "therapist_id", 0);
+	long long therapist =
+	    req->user.role == ROLE_THERAPIST ? req->user.id : api_int(req, "therapist_id", 0);
 	struct db_arg a[] = {ARG_INT(therapist), ARG_INT(req->user.id),
 	                     ARG_INT(req->user.role == ROLE_RATER)};
 	char sql[1024];
@@ -51,7 +51,8 @@ enum kv_err api_goals_list(struct api_req *req, struct api_resp *resp)
 	         goal_columns);
 	items = db_json_rows(req->db, sql, a, NARGS(a), NULL);
 	if (!items)
-		return api_error(resp, KV_EINTERNAL, NULL, "the goals could not be read; try again");
+		return api_error(resp, KV_EINTERNAL, NULL,
+		                 "the goals could not be read; try again");
 	add_labels(req, items);
 	api_audit(req, "goal.list", "user", therapist, "success", NULL);
 	api_json(resp, 200, json_pack("{s:o}", "items", items));
@@ -64,8 +65,8 @@ enum kv_err api_goals_patch(struct api_req *req, struct api_resp *resp)
 	struct db_arg u[] = {ARG_TEXT(api_str(req, "state")), ARG_INT(req->now), ARG_INT(req->id)};
 	long long owner = db_scalar(req->db, "SELECT therapist_id FROM practice_goals WHERE id = ?",
 	                            a, 1, 0),
-	          sub = db_scalar(req->db, "SELECT submission_id FROM practice_goals WHERE id = ?", a,
-	                          1, 0);
+	          sub = db_scalar(req->db, "SELECT submission_id FROM practice_goals WHERE id = ?",
+	                          a, 1, 0);
 	char sql[1024];
 	enum kv_err rc;
 	json_t *goal;
@@ -78,7 +79,8 @@ enum kv_err api_goals_patch(struct api_req *req, struct api_resp *resp)
 	rc = db_run(req->db, "UPDATE practice_goals SET state = ?1, updated_at = ?2 WHERE id = ?3",
 	            u, NARGS(u), NULL);
 	if (!rc)
-		rc = api_audit(req, "goal.update", "goal", req->id, "success", api_str(req, "state"));
+		rc = api_audit(req, "goal.update", "goal", req->id, "success",
+		               api_str(req, "state"));
 	if (!rc)
 		rc = db_commit(req->db);
 	if (rc) {

@@ -51,13 +51,14 @@ static json_t *meeting_json(struct api_req *req, long long id)
 {
 	struct db_arg a[] = {ARG_INT(id)};
 	enum kv_err rc;
-	json_t *m = db_json_row(req->db,
-	                        "SELECT m.id, m.submission_id, m.uid, m.sequence, m.state, "
-	                        "m.starts_at, m.duration_min, m.link, m.organizer_id, u.display_name "
-	                        "AS organizer_name, m.notes, m.agreed, m.held_at, m.cancelled_at, "
-	                        "m.created_at, m.updated_at FROM meetings m JOIN users u ON u.id = "
-	                        "m.organizer_id WHERE m.id = ?",
-	                        a, 1, NULL, &rc),
+	json_t *m = db_json_row(
+	           req->db,
+	           "SELECT m.id, m.submission_id, m.uid, m.sequence, m.state, "
+	           "m.starts_at, m.duration_min, m.link, m.organizer_id, u.display_name "
+	           "AS organizer_name, m.notes, m.agreed, m.held_at, m.cancelled_at, "
+	           "m.created_at, m.updated_at FROM meetings m JOIN users u ON u.id = "
+	           "m.organizer_id WHERE m.id = ?",
+	           a, 1, NULL, &rc),
 	       *people;
 
 	if (!m)
@@ -67,18 +68,20 @@ static json_t *meeting_json(struct api_req *req, long long id)
 	                              "name", json_object_get(m, "organizer_name")));
 	json_object_del(m, "organizer_id");
 	json_object_del(m, "organizer_name");
-	people = db_json_rows(req->db,
-	                      "SELECT u.id, u.display_name AS name, u.role FROM meeting_participants "
-	                      "p JOIN users u ON u.id = p.user_id WHERE p.meeting_id = ? ORDER BY "
-	                      "u.role = 'therapist' DESC, u.display_name",
-	                      a, 1, NULL);
+	people =
+	    db_json_rows(req->db,
+	                 "SELECT u.id, u.display_name AS name, u.role FROM meeting_participants "
+	                 "p JOIN users u ON u.id = p.user_id WHERE p.meeting_id = ? ORDER BY "
+	                 "u.role = 'therapist' DESC, u.display_name",
+	                 a, 1, NULL);
 	json_object_set_new(m, "participants", people ? people : json_array());
 	if (api_feedback_staff(req)) {
-		json_t *mail = db_json_rows(req->db,
-		                            "SELECT id, to_addr, kind, state, attempts, last_error, "
-		                            "sent_at, created_at FROM mail_outbox WHERE meeting_id = ? "
-		                            "ORDER BY id",
-		                            a, 1, NULL);
+		json_t *mail =
+		    db_json_rows(req->db,
+		                 "SELECT id, to_addr, kind, state, attempts, last_error, "
+		                 "sent_at, created_at FROM mail_outbox WHERE meeting_id = ? "
+		                 "ORDER BY id",
+		                 a, 1, NULL);
 		json_object_set_new(m, "mail", mail ? mail : json_array());
 	}
 	return m;
@@ -306,12 +309,13 @@ static int participants_ok(struct api_req *req, struct api_resp *resp, long long
 	json_array_foreach(ids, i, v)
 	{
 		struct db_arg a[] = {ARG_INT(json_integer_value(v)), ARG_INT(sub)};
-		if (db_scalar(req->db,
-		              "SELECT 1 FROM users u WHERE u.id = ?1 AND NOT u.disabled AND (u.id = "
-		              "(SELECT therapist_id FROM submissions WHERE id = ?2) OR u.role = "
-		              "'supervisor' OR u.id IN (SELECT rater_id FROM assignments WHERE "
-		              "submission_id = ?2 AND ended_at IS NULL))",
-		              a, NARGS(a), 0) != 1) {
+		if (db_scalar(
+		        req->db,
+		        "SELECT 1 FROM users u WHERE u.id = ?1 AND NOT u.disabled AND (u.id = "
+		        "(SELECT therapist_id FROM submissions WHERE id = ?2) OR u.role = "
+		        "'supervisor' OR u.id IN (SELECT rater_id FROM assignments WHERE "
+		        "submission_id = ?2 AND ended_at IS NULL))",
+		        a, NARGS(a), 0) != 1) {
 			char field[40];
 			snprintf(field, sizeof(field), "participant_ids[%zu]", i);
 			api_field_error(resp, KV_EINVAL, "not_a_participant", field,
@@ -356,29 +360,32 @@ enum kv_err api_meetings_create(struct api_req *req, struct api_resp *resp)
 		                     ARG_TEXT(api_str(req, "link")),
 		                     ARG_INT(req->user.id),
 		                     ARG_INT(req->now)};
-		rc = db_insert(req->db,
-		               "INSERT INTO meetings (submission_id, uid, state, starts_at, "
-		               "duration_min, link, organizer_id, created_at, updated_at) VALUES (?1, "
-		               "?2, 'scheduled', ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
-		               a, NARGS(a), &id);
+		rc = db_insert(
+		    req->db,
+		    "INSERT INTO meetings (submission_id, uid, state, starts_at, "
+		    "duration_min, link, organizer_id, created_at, updated_at) VALUES (?1, "
+		    "?2, 'scheduled', ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
+		    a, NARGS(a), &id);
 	}
 	if (!rc) {
 		/* The therapist and the organiser always take part. */
 		struct db_arg a[] = {ARG_INT(id), ARG_INT(req->id), ARG_INT(req->user.id)};
-		rc = db_run(req->db,
-		            "INSERT OR IGNORE INTO meeting_participants (meeting_id, user_id) SELECT "
-		            "?1, therapist_id FROM submissions WHERE id = ?2 UNION SELECT ?1, ?3",
-		            a, NARGS(a), NULL);
+		rc = db_run(
+		    req->db,
+		    "INSERT OR IGNORE INTO meeting_participants (meeting_id, user_id) SELECT "
+		    "?1, therapist_id FROM submissions WHERE id = ?2 UNION SELECT ?1, ?3",
+		    a, NARGS(a), NULL);
 	}
 	ids = json_object_get(req->json, "participant_ids");
 	json_array_foreach(ids, i, v)
 	{
 		struct db_arg a[] = {ARG_INT(id), ARG_INT(json_integer_value(v))};
 		if (!rc)
-			rc = db_run(req->db,
-			            "INSERT OR IGNORE INTO meeting_participants (meeting_id, user_id) "
-			            "VALUES (?, ?)",
-			            a, NARGS(a), NULL);
+			rc = db_run(
+			    req->db,
+			    "INSERT OR IGNORE INTO meeting_participants (meeting_id, user_id) "
+			    "VALUES (?, ?)",
+			    a, NARGS(a), NULL);
 	}
 	if (!rc)
 		rc = mail_participants(req, id, "meeting_invite", &invite_text, NULL);
@@ -464,7 +471,8 @@ enum kv_err api_meetings_cancel(struct api_req *req, struct api_resp *resp)
 enum kv_err api_meetings_ics(struct api_req *req, struct api_resp *resp)
 {
 	struct db_arg a[] = {ARG_INT(req->id)};
-	long long sub = db_scalar(req->db, "SELECT submission_id FROM meetings WHERE id = ?", a, 1, 0);
+	long long sub =
+	    db_scalar(req->db, "SELECT submission_id FROM meetings WHERE id = ?", a, 1, 0);
 	struct kv_buf ics = KV_BUF_INIT(1024 * 1024);
 	char state[32], name[64];
 
@@ -472,7 +480,8 @@ enum kv_err api_meetings_ics(struct api_req *req, struct api_resp *resp)
 		return api_error(resp, KV_ENOTFOUND, "not_found", "no such meeting");
 	if (meeting_ics(req, req->id, lang_index(api_lang(req)), &ics)) {
 		kv_buf_release(&ics);
-		return api_error(resp, KV_EINTERNAL, "ics_failed", "the invitation could not be made");
+		return api_error(resp, KV_EINTERNAL, "ics_failed",
+		                 "the invitation could not be made");
 	}
 	api_audit(req, "meeting.ics", "meeting", req->id, "success", NULL);
 	api_file(resp, &ics, "text/calendar; charset=utf-8");
@@ -543,25 +552,25 @@ static enum kv_err insert_goals(struct api_req *req, long long sub)
 
 	json_array_foreach(goals, i, g)
 	{
-		struct db_arg a[] = {
-		    ARG_INT(sub),
-		    ARG_INT(req->id),
-		    ARG_TEXT(json_string_value(json_object_get(g, "item_id"))),
-		    ARG_TEXT(json_string_value(json_object_get(g, "description"))),
-		    ARG_TEXT(json_string_value(json_object_get(g, "target"))),
-		    ARG_TEXT(json_string_value(json_object_get(g, "review_date"))),
-		    ARG_INT(req->user.id),
-		    ARG_INT(req->now)};
+		struct db_arg a[] = {ARG_INT(sub),
+		                     ARG_INT(req->id),
+		                     ARG_TEXT(json_string_value(json_object_get(g, "item_id"))),
+		                     ARG_TEXT(json_string_value(json_object_get(g, "description"))),
+		                     ARG_TEXT(json_string_value(json_object_get(g, "target"))),
+		                     ARG_TEXT(json_string_value(json_object_get(g, "review_date"))),
+		                     ARG_INT(req->user.id),
+		                     ARG_INT(req->now)};
 		if (rc)
 			break;
-		rc = db_run(req->db,
-		            "INSERT INTO practice_goals (therapist_id, submission_id, meeting_id, "
-		            "instrument_id, item_id, description, target, review_date, created_by, "
-		            "created_at, updated_at) SELECT s.therapist_id, s.id, ?2, r.instrument_id, "
-		            "?3, ?4, ?5, ?6, ?7, ?8, ?8 FROM submissions s JOIN feedback f ON "
-		            "f.submission_id = s.id JOIN ratings r ON r.id = f.rating_id WHERE s.id = "
-		            "?1",
-		            a, NARGS(a), NULL);
+		rc = db_run(
+		    req->db,
+		    "INSERT INTO practice_goals (therapist_id, submission_id, meeting_id, "
+		    "instrument_id, item_id, description, target, review_date, created_by, "
+		    "created_at, updated_at) SELECT s.therapist_id, s.id, ?2, r.instrument_id, "
+		    "?3, ?4, ?5, ?6, ?7, ?8, ?8 FROM submissions s JOIN feedback f ON "
+		    "f.submission_id = s.id JOIN ratings r ON r.id = f.rating_id WHERE s.id = "
+		    "?1",
+		    a, NARGS(a), NULL);
 	}
 	return rc;
 }
@@ -575,8 +584,8 @@ enum kv_err api_meetings_held(struct api_req *req, struct api_resp *resp)
 
 	if (!sub)
 		return KV_ECONFLICT;
-	if ((rc = workflow_apply(SUB_FEEDBACK_PUBLISHED, EV_MEETING_HELD, (int)req->user.role,
-	                         &to, &why)) != KV_OK)
+	if ((rc = workflow_apply(SUB_FEEDBACK_PUBLISHED, EV_MEETING_HELD, (int)req->user.role, &to,
+	                         &why)) != KV_OK)
 		return api_error(resp, rc, "not_allowed", why);
 	if (goals_ok(req, resp, sub))
 		return KV_EINVAL;
@@ -587,8 +596,9 @@ enum kv_err api_meetings_held(struct api_req *req, struct api_resp *resp)
 	                              req->now);
 	if (rc == KV_ECONFLICT) {
 		db_rollback(req->db);
-		return api_error(resp, rc, "not_published",
-		                 "the meeting can be marked held only after the feedback is published");
+		return api_error(
+		    resp, rc, "not_published",
+		    "the meeting can be marked held only after the feedback is published");
 	}
 	{
 		struct db_arg a[] = {ARG_TEXT(api_str(req, "notes") ? api_str(req, "notes") : ""),
@@ -604,13 +614,14 @@ enum kv_err api_meetings_held(struct api_req *req, struct api_resp *resp)
 		/* The purpose of the recording is fulfilled: the retention countdown starts. */
 		struct db_arg a[] = {ARG_INT(req->now), ARG_INT(sub)};
 		if (!rc)
-			rc = db_run(req->db,
-			            "UPDATE submissions SET recording_delete_after = min(coalesce("
-			            "recording_delete_after, ?1 + 86400 * i.retention_days), ?1 + 86400 "
-			            "* i.retention_days), recording_delete_reason = coalesce("
-			            "recording_delete_reason, 'feedback meeting held') FROM institutions "
-			            "i WHERE i.id = submissions.institution_id AND submissions.id = ?2",
-			            a, NARGS(a), NULL);
+			rc = db_run(
+			    req->db,
+			    "UPDATE submissions SET recording_delete_after = min(coalesce("
+			    "recording_delete_after, ?1 + 86400 * i.retention_days), ?1 + 86400 "
+			    "* i.retention_days), recording_delete_reason = coalesce("
+			    "recording_delete_reason, 'feedback meeting held') FROM institutions "
+			    "i WHERE i.id = submissions.institution_id AND submissions.id = ?2",
+			    a, NARGS(a), NULL);
 	}
 	if (!rc)
 		rc = insert_goals(req, sub);

@@ -124,8 +124,8 @@ struct instrument *api_instrument_load(struct db *db, long long instrument_id)
 	struct instrument *in = NULL;
 	enum kv_err rc;
 	json_error_t jerr;
-	json_t *row = db_json_row(db, "SELECT definition FROM instruments WHERE id = ?", a, 1,
-	                          NULL, &rc),
+	json_t *row = db_json_row(db, "SELECT definition FROM instruments WHERE id = ?", a, 1, NULL,
+	                          &rc),
 	       *def = NULL;
 
 	if (row && json_is_string(json_object_get(row, "definition")))
@@ -418,9 +418,9 @@ enum kv_err api_ratings_changes(struct api_req *req, struct api_resp *resp)
 		json_decref(r);
 		return KV_ECONFLICT;
 	}
-	if (check_ops(
-	        resp, in, ops,
-	        api_recording_ms(req->db, json_integer_value(json_object_get(r, "submission_id"))))) {
+	if (check_ops(resp, in, ops,
+	              api_recording_ms(req->db,
+	                               json_integer_value(json_object_get(r, "submission_id"))))) {
 		instrument_free(in);
 		json_decref(r);
 		return KV_EINVAL;
