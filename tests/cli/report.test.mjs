@@ -21,7 +21,7 @@ test('report profile prints the profile of a rating', () => {
   assert.equal(p.counts.per_minute, 0.24);
   assert.deepEqual(p.counts.most_used, ['16', '2', '6']);
   assert.equal(p.balance.verdict, 'support_heavy');
-  assert.deepEqual(p.improvements.map((i) => i.item), ['3', '10', '8', '6']);
+  assert.deepEqual(p.improvements.map((i) => i.item), ['3', '8', '6']);
   assert.equal(p.reference.available, false);
 });
 
