@@ -99,18 +99,22 @@ static enum MHD_Result send_json_text(struct MHD_Connection *c, struct conn_stat
 	return queue(c, s, status, r);
 }
 
-/* A decrypted file from the API: copied into the response, shown inline, never cached. */
+/* A decrypted file from the API: copied into the response, shown inline unless the API asks
+ * for a download, never cached. */
 static enum MHD_Result send_file_bytes(struct MHD_Connection *c, struct conn_state *s,
                                        const struct api_resp *ar)
 {
 	struct MHD_Response *r;
-	int i;
+	int i, disposition = 0;
 
 	r = MHD_create_response_from_buffer(ar->raw_len, ar->raw, MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", ar->raw_type);
-	MHD_add_response_header(r, "Content-Disposition", "inline");
+	for (i = 0; i < ar->n_headers; i++)
+		disposition |= !strcasecmp(ar->headers[i].key, "Content-Disposition");
+	if (!disposition) /* two would make browsers refuse the response */
+		MHD_add_response_header(r, "Content-Disposition", "inline");
 	add_security_headers(r, 1);
 	for (i = 0; i < ar->n_headers; i++)
 		MHD_add_response_header(r, ar->headers[i].key, ar->headers[i].value);
