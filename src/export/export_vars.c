@@ -223,16 +223,18 @@ static int scale_set(struct export_catalogue *c, const json_t *range, const json
 static struct export_var *add_var(struct export_catalogue *c, const char *base, const char *group,
                                   enum export_src src, const char *label)
 {
-	const char **taken = xcalloc(c->n_vars + 1, sizeof(*taken));
+	const char **taken;
 	struct export_var *v;
 	size_t i;
 
-	for (i = 0; i < c->n_vars; i++)
-		taken[i] = c->vars[i].name;
 	if (c->n_vars == c->cap_vars) {
 		c->cap_vars = c->cap_vars ? 2 * c->cap_vars : 64;
 		c->vars = xrealloc(c->vars, c->cap_vars * sizeof(*c->vars));
 	}
+	/* The names taken so far point into vars: collect them after it has moved. */
+	taken = xcalloc(c->n_vars + 1, sizeof(*taken));
+	for (i = 0; i < c->n_vars; i++)
+		taken[i] = c->vars[i].name;
 	v = &c->vars[c->n_vars];
 	memset(v, 0, sizeof(*v));
 	export_make_name(base, taken, c->n_vars, v->name);
