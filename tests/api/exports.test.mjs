@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tus from 'tus-js-client';
-import { startServer } from '../lib/server.mjs';
+import { kvalab, startServer } from '../lib/server.mjs';
 import { adminClient, makeUser, totp } from '../lib/client.mjs';
 import { playableMp4, bytes } from '../lib/media.mjs';
 
@@ -330,4 +330,17 @@ test('a session whose patient withdraws consent is left out of later exports', a
   const after = await approvedExport({ level: 'consensus', variables: ['item03_adh'], include_free_text: false });
   assert.equal(after.session_count, 3);
   assert.deepEqual((await csvOf(after.id)).map((x) => Number(x.item03_adh)).sort(), [1, 2, 3]);
+});
+
+test('rotating the master key keeps a made export readable', async () => {
+  const e = await approvedExport({ level: 'consensus', variables: ['patient', 'item03_adh'], include_free_text: false });
+  const before = (await researcher.client.get(`/api/exports/${e.id}/data.csv`)).text;
+  let out;
+  await srv.whileStopped(async () => {
+    out = kvalab(['key', 'rotate', '--data', srv.data]);
+  });
+  assert.equal(out.status, 0, out.stderr);
+  const after = await researcher.client.get(`/api/exports/${e.id}/data.csv`);
+  assert.equal(after.status, 200, after.text);
+  assert.equal(after.text, before);
 });
