@@ -154,8 +154,9 @@ static int check_variables(struct api_resp *resp, const struct export_catalogue 
 	size_t i, k;
 
 	if (json_array_size(vars) == 0) {
-		api_field_error(resp, KV_EINVAL, "invalid_input", "variables",
-		                "choose at least one variable");
+		if (!*bad)
+			api_error(resp, KV_EINVAL, "invalid_input", "some fields are invalid");
+		api_error_field(resp, "variables", "choose at least one variable");
 		*bad = 1;
 		return -1;
 	}
@@ -283,7 +284,7 @@ static void record_failure(struct api_req *req, const char *note, int allow, con
 	if (db_run(req->db,
 	           "UPDATE export_requests SET state = 'failed', decided_by = ?1, decided_at = ?2, "
 	           "decision_note = ?3, free_text_allowed = ?4, error = ?5, updated_at = ?2 WHERE "
-	           "id = ?6",
+	           "id = ?6 AND state IN ('requested', 'failed')",
 	           a, NARGS(a), NULL) ||
 	    api_audit(req, "export.approve", "export", req->id, "failure", why) ||
 	    db_commit(req->db))
@@ -318,12 +319,19 @@ enum kv_err api_exports_approve(struct api_req *req, struct api_resp *resp)
 	{
 		struct db_arg a[] = {ARG_INT(req->user.id), ARG_INT(req->now), ARG_TEXT(note),
 		                     ARG_INT(allow), ARG_INT(req->id)};
+		long long changed = 0;
+		/* Only from the state seen above: an approval racing this one finds nothing. */
 		rc = db_run(
 		    req->db,
 		    "UPDATE export_requests SET state = 'approved', decided_by = ?1, "
 		    "decided_at = ?2, decision_note = ?3, free_text_allowed = ?4, error = NULL, "
-		    "updated_at = ?2 WHERE id = ?5",
-		    a, NARGS(a), NULL);
+		    "updated_at = ?2 WHERE id = ?5 AND state IN ('requested', 'failed')",
+		    a, NARGS(a), &changed);
+		if (!rc && !changed) {
+			db_rollback(req->db);
+			return api_error(resp, KV_ECONFLICT, "wrong_state",
+			                 "the request was decided meanwhile; reload to see how");
+		}
 	}
 	if (!rc)
 		rc = api_export_produce(req, req->id, err, sizeof(err));
@@ -357,9 +365,10 @@ enum kv_err api_exports_approve(struct api_req *req, struct api_resp *resp)
 static enum kv_err end_request(struct api_req *req, struct api_resp *resp, const char *to,
                                const char *action, const char *const *from_states)
 {
-	const char *note = api_str(req, "note");
+	const char *note = api_str(req, "note"), *from;
 	json_t *e = visible(req, resp, req->id);
 	const char *const *s;
+	long long changed = 0;
 	enum kv_err rc;
 
 	if (!e)
@@ -372,23 +381,29 @@ static enum kv_err end_request(struct api_req *req, struct api_resp *resp, const
 		json_decref(e);
 		return api_error(resp, KV_ECONFLICT, "wrong_state", msg);
 	}
+	from = *s; /* static: outlives e */
 	json_decref(e);
 	if ((rc = db_begin(req->db)) != KV_OK)
 		return api_error(resp, rc, NULL, "the database is busy; try again");
 	if (!strcmp(to, "rejected")) {
 		struct db_arg a[] = {ARG_INT(req->user.id), ARG_INT(req->now), ARG_TEXT(note),
-		                     ARG_INT(req->id)};
-		rc = db_run(req->db,
-		            "UPDATE export_requests SET state = 'rejected', decided_by = ?1, "
-		            "decided_at = ?2, decision_note = ?3, updated_at = ?2 WHERE id = ?4",
-		            a, NARGS(a), NULL);
+		                     ARG_INT(req->id), ARG_TEXT(from)};
+		rc =
+		    db_run(req->db,
+		           "UPDATE export_requests SET state = 'rejected', decided_by = ?1, "
+		           "decided_at = ?2, decision_note = ?3, updated_at = ?2 WHERE id = ?4 AND "
+		           "state = ?5",
+		           a, NARGS(a), &changed);
 	} else {
-		struct db_arg a[] = {ARG_INT(req->user.id), ARG_INT(req->now), ARG_INT(req->id)};
+		struct db_arg a[] = {ARG_INT(req->user.id), ARG_INT(req->now), ARG_INT(req->id),
+		                     ARG_TEXT(from)};
 		rc = db_run(req->db,
 		            "UPDATE export_requests SET state = 'withdrawn', withdrawn_by = ?1, "
-		            "withdrawn_at = ?2, updated_at = ?2 WHERE id = ?3",
-		            a, NARGS(a), NULL);
+		            "withdrawn_at = ?2, updated_at = ?2 WHERE id = ?3 AND state = ?4",
+		            a, NARGS(a), &changed);
 	}
+	if (!rc && !changed)
+		rc = KV_ECONFLICT; /* someone else changed it meanwhile */
 	if (!rc)
 		rc = api_export_shred(req, req->id);
 	if (!rc)
@@ -397,7 +412,9 @@ static enum kv_err end_request(struct api_req *req, struct api_resp *resp, const
 		rc = db_commit(req->db);
 	if (rc) {
 		db_rollback(req->db);
-		return api_error(resp, rc, NULL, "the change could not be saved; try again");
+		return api_error(resp, rc, rc == KV_ECONFLICT ? "wrong_state" : NULL,
+		                 rc == KV_ECONFLICT ? "the export was changed meanwhile; reload it"
+		                                    : "the change could not be saved; try again");
 	}
 	e = visible(req, resp, req->id);
 	if (!e)
