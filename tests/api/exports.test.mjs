@@ -169,6 +169,9 @@ test('bad requests name the field and change nothing', async () => {
   assert.match(r.json.error.fields['variables[1]'], /not a variable/);
   assert.match(r.json.error.fields['variables[2]'], /twice/);
   assert.match(r.json.error.fields['variables[3]'], /always included/);
+  r = await request(researcher.client, { variables: [], period_from: today, period_to: FROM });
+  assert.equal(r.status, 400);
+  assert.ok(r.json.error.fields.variables && r.json.error.fields.period_to, JSON.stringify(r.json.error.fields));
   r = await request(researcher.client, { include_free_text: false });
   assert.equal(r.status, 400);
   assert.match(r.json.error.fields['variables[14]'], /free text/);
