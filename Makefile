@@ -14,7 +14,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(WERROR) $(HARDEN) -Isrc -MMD -MP \
 	$(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
+# Libraries without a pkg-config file: ReadStat writes the research exports' .sav and .dta.
+PLAIN_LIBS := -lreadstat
+LDLIBS_ALL = $(PKG_LIBS) $(PLAIN_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
 B ?= build
 LIB_SRC := $(shell find src -name '*.c' ! -path src/main.c | sort)
@@ -73,7 +75,7 @@ fuzz:
 	@mkdir -p build-fuzz
 	@for d in $(FUZZ_DRIVERS); do \
 		clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc \
-			$(PKG_CFLAGS) tests/fuzz/$$d.c $(LIB_SRC) -o build-fuzz/$$d $(PKG_LIBS) -lm \
+			$(PKG_CFLAGS) tests/fuzz/$$d.c $(LIB_SRC) -o build-fuzz/$$d $(PKG_LIBS) $(PLAIN_LIBS) -lm \
 			-lpthread || exit 1; \
 		corpus=tests/fuzz/corpus/$${d#fuzz_}; mkdir -p build-fuzz/corpus-$$d; \
 		./build-fuzz/$$d -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \

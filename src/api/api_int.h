@@ -19,6 +19,7 @@ enum field_type {
 	/* a calendar date, YYYY-MM-DD */
 	F_ID_LIST, /* an array of positive whole numbers (at most max entries; 0 = 100) */
 	F_ARRAY,   /* an array of objects (at most max entries); the handler checks each */
+	F_NAMES,   /* an array of names of 1 to 64 letters, digits and _ (at most max entries) */
 };
 
 struct api_field {
@@ -215,5 +216,25 @@ struct instrument *api_instrument_load(struct db *db, long long instrument_id);
 enum kv_err api_instrument_missing(struct api_resp *resp);
 /* The submission's recording length in ms, or -1 when unknown. */
 long long api_recording_ms(struct db *db, long long submission_id);
+
+/* Research exports (exports.c: requests and decisions; export_files.c: making, sealing and
+ * serving the files). */
+enum kv_err api_exports_variables(struct api_req *req, struct api_resp *resp);
+enum kv_err api_exports_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_exports_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_exports_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_exports_approve(struct api_req *req, struct api_resp *resp);
+enum kv_err api_exports_reject(struct api_req *req, struct api_resp *resp);
+enum kv_err api_exports_withdraw(struct api_req *req, struct api_resp *resp);
+enum kv_err api_exports_file(struct api_req *req, struct api_resp *resp);
+/* Makes export id's files from the ratings on file now, inside the caller's transaction:
+ * seals them under a fresh key and marks the export ready. KV_OK, or an error with a reason
+ * in err (the caller records the export as failed). */
+enum kv_err api_export_produce(struct api_req *req, long long id, char *err, size_t errlen);
+/* Forgets export id's files and key (crypto-shredding), inside the caller's transaction. */
+enum kv_err api_export_shred(struct api_req *req, long long id);
+/* Answers with one of export id's files, decrypted; audited as a download. */
+enum kv_err api_export_send(struct api_req *req, struct api_resp *resp, long long id,
+                            const char *name);
 
 #endif

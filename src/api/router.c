@@ -242,6 +242,24 @@ static const char *check_field(const struct api_field *f, json_t *v)
 		                   e) if (!json_is_object(e)) return "must be a list of objects";
 		return NULL;
 	}
+	case F_NAMES: {
+		size_t i;
+		json_t *e;
+		if (!json_is_array(v))
+			return "must be a list of names";
+		if (json_array_size(v) > (size_t)(f->max ? f->max : 100))
+			return "has too many entries";
+		json_array_foreach(v, i, e)
+		{
+			const char *s = json_string_value(e);
+			size_t len = s ? strlen(s) : 0;
+			if (!s || len < 1 || len > 64 || len != json_string_length(e) ||
+			    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567"
+			              "89_") != len)
+				return "must be a list of names (letters, digits and _)";
+		}
+		return NULL;
+	}
 	case F_TOTP:
 		if (!json_is_string(v) || strlen(json_string_value(v)) != 6 ||
 		    strspn(json_string_value(v), "0123456789") != 6)

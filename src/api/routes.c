@@ -13,6 +13,7 @@
 #define THERAPIST ROLE_BIT(ROLE_THERAPIST)
 #define INST_ADMIN ROLE_BIT(ROLE_INSTITUTION_ADMIN)
 #define RATER ROLE_BIT(ROLE_RATER)
+#define RESEARCHER ROLE_BIT(ROLE_RESEARCHER)
 #define WATCHERS (ADMIN | SUPERVISOR | THERAPIST | RATER)
 #define DOCUMENT_BODY (20u * 1024 * 1024)
 #define TEXT_BODY (64 * 1024)
@@ -306,6 +307,49 @@ static const struct api_field outbox_query[] = {
     FIELDS_END,
 };
 
+static const char *const export_level_choices[] = {"consensus", "rater", "both", NULL};
+static const char *const export_state_choices[] = {"requested", "approved",  "rejected", "ready",
+                                                   "failed",    "withdrawn", NULL};
+
+static const struct api_field export_variables_query[] = {
+    {"instrument_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    {"language", F_ENUM, 0, 0, 0, locale_choices},
+    FIELDS_END,
+};
+
+static const struct api_field exports_query[] = {
+    {"state", F_ENUM, 0, 0, 0, export_state_choices},
+    FIELDS_END,
+};
+
+static const struct api_field export_body[] = {
+    {"instrument_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    {"period_from", F_DATE, 1, 0, 0, NULL},
+    {"period_to", F_DATE, 1, 0, 0, NULL},
+    {"variables", F_NAMES, 1, 0, 1000, NULL},
+    {"level", F_ENUM, 0, 0, 0, export_level_choices},
+    {"language", F_ENUM, 0, 0, 0, locale_choices},
+    {"include_free_text", F_BOOL, 0, 0, 0, NULL},
+    {"purpose", F_TEXT, 1, 20, 4000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field export_approve_body[] = {
+    {"note", F_TEXT, 0, 0, 2000, NULL},
+    {"allow_free_text", F_BOOL, 0, 0, 0, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field export_reject_body[] = {
+    {"note", F_TEXT, 1, 1, 2000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field export_withdraw_body[] = {
+    {"note", F_TEXT, 0, 0, 2000, NULL},
+    FIELDS_END,
+};
+
 const struct api_route api_routes[] = {
     {M_GET, "/api/health", 0, R_PUBLIC, 0, NULL, no_fields, api_health, NULL},
 
@@ -480,6 +524,26 @@ const struct api_route api_routes[] = {
 
     {M_GET, "/api/outbox", ADMIN | SUPERVISOR, 0, 0, NULL, outbox_query, api_outbox_list, NULL},
     {M_POST, "/api/outbox/{id}/retry", ADMIN, 0, SMALL_BODY, no_fields, no_fields, api_outbox_retry,
+     NULL},
+    {M_GET, "/api/exports/variables", ADMIN | RESEARCHER, 0, 0, NULL, export_variables_query,
+     api_exports_variables, NULL},
+    {M_GET, "/api/exports", ADMIN | RESEARCHER, 0, 0, NULL, exports_query, api_exports_list, NULL},
+    {M_POST, "/api/exports", RESEARCHER, 0, TEXT_BODY, export_body, no_fields, api_exports_create,
+     NULL},
+    {M_GET, "/api/exports/{id}", ADMIN | RESEARCHER, 0, 0, NULL, no_fields, api_exports_get, NULL},
+    {M_POST, "/api/exports/{id}/approve", ADMIN, 0, SMALL_BODY, export_approve_body, no_fields,
+     api_exports_approve, NULL},
+    {M_POST, "/api/exports/{id}/reject", ADMIN, 0, SMALL_BODY, export_reject_body, no_fields,
+     api_exports_reject, NULL},
+    {M_POST, "/api/exports/{id}/withdraw", ADMIN | RESEARCHER, 0, SMALL_BODY, export_withdraw_body,
+     no_fields, api_exports_withdraw, NULL},
+    {M_GET, "/api/exports/{id}/data.csv", RESEARCHER, 0, 0, NULL, no_fields, api_exports_file,
+     NULL},
+    {M_GET, "/api/exports/{id}/codebook.csv", RESEARCHER, 0, 0, NULL, no_fields, api_exports_file,
+     NULL},
+    {M_GET, "/api/exports/{id}/data.sav", RESEARCHER, 0, 0, NULL, no_fields, api_exports_file,
+     NULL},
+    {M_GET, "/api/exports/{id}/data.dta", RESEARCHER, 0, 0, NULL, no_fields, api_exports_file,
      NULL},
 };
 

@@ -1,8 +1,8 @@
-/* kvalab key rotate: a new master key, with every key it protects rewrapped (recordings' and
- * documents' data keys, TOTP seeds, the keyring) in one transaction. Recordings themselves are
- * not re-encrypted. Crash-safe: the new key is written to master.key.new first; after the
- * database commits it replaces master.key, and an interrupted rotation is finished (or undone)
- * the next time the data folder is opened. */
+/* kvalab key rotate: a new master key, with every key it protects rewrapped (the data keys of
+ * recordings, documents and research exports, TOTP seeds, the keyring) in one transaction.
+ * Recordings themselves are not re-encrypted. Crash-safe: the new key is written to
+ * master.key.new first; after the database commits it replaces master.key, and an interrupted
+ * rotation is finished (or undone) the next time the data folder is opened. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -20,12 +20,13 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-	        "usage: kvalab key rotate --data DIR\n\n"
-	        "Makes a new master key and rewraps every key under it: the data keys of\n"
-	        "recordings and documents, TOTP seeds and the keyring. Recordings are not\n"
-	        "re-encrypted. Stop the server first. Backups made before the rotation can only\n"
-	        "be read with the old key, which is destroyed.\n");
+	fprintf(
+	    out,
+	    "usage: kvalab key rotate --data DIR\n\n"
+	    "Makes a new master key and rewraps every key under it: the data keys of\n"
+	    "recordings, documents and exports, TOTP seeds and the keyring. Recordings are not\n"
+	    "re-encrypted. Stop the server first. Backups made before the rotation can only\n"
+	    "be read with the old key, which is destroyed.\n");
 }
 
 struct rewrap {
@@ -39,6 +40,7 @@ static const struct rewrap places[] = {
     {"users", "id", "totp_secret", "totp", "totp:%s"},
     {"users", "id", "totp_pending", "totp", "totp:%s"},
     {"keyring", "name", "wrapped", "keyring", "keyring:%s"},
+    {"export_requests", "id", "wrapped_key", "dek", "export:%s"},
 };
 
 static int rewrap_place(struct db *db, const struct vault_key *old, const struct vault_key *next,

@@ -455,5 +455,53 @@ const char *const db_sqlite_migrations[] = {
     "  updated_at INTEGER NOT NULL,"
     "  sent_at INTEGER);"
     "CREATE INDEX mail_outbox_queue ON mail_outbox(state, run_after);",
+
+    /* 6: research exports: a researcher's request (instrument, period, variables), the lab
+     * admin's decision, and the files made on approval. Each export has its own data key,
+     * wrapped by the master key: it encrypts the files (sealed here, not on disk) and keys
+     * the codes that replace therapists, patients, institutions and raters, so codes never
+     * match across exports; deleting it shreds the export. export_sessions records which
+     * sessions went into which export (for the access log and withdrawn consent). */
+    "CREATE TABLE export_requests ("
+    "  id INTEGER PRIMARY KEY,"
+    "  requested_by INTEGER NOT NULL REFERENCES users(id),"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    "  period_from TEXT NOT NULL,"
+    "  period_to TEXT NOT NULL,"
+    "  variables TEXT NOT NULL,"
+    "  level TEXT NOT NULL DEFAULT 'consensus' CHECK (level IN ('consensus','rater','both')),"
+    "  language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('nb','da','en')),"
+    "  include_free_text INTEGER NOT NULL DEFAULT 0,"
+    "  purpose TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'requested' CHECK (state IN ('requested','approved',"
+    "    'rejected','ready','failed','withdrawn')),"
+    "  decided_by INTEGER REFERENCES users(id),"
+    "  decided_at INTEGER,"
+    "  decision_note TEXT,"
+    "  free_text_allowed INTEGER NOT NULL DEFAULT 0,"
+    "  wrapped_key BLOB,"
+    "  row_count INTEGER,"
+    "  session_count INTEGER,"
+    "  error TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  produced_at INTEGER,"
+    "  withdrawn_at INTEGER,"
+    "  withdrawn_by INTEGER REFERENCES users(id));"
+    "CREATE INDEX export_requests_requester ON export_requests(requested_by, created_at);"
+    "CREATE INDEX export_requests_state ON export_requests(state, created_at);"
+    "CREATE TABLE export_files ("
+    "  export_id INTEGER NOT NULL REFERENCES export_requests(id),"
+    "  name TEXT NOT NULL CHECK (name IN ('data.csv','codebook.csv','data.sav','data.dta')),"
+    "  content_type TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  sealed BLOB NOT NULL,"
+    "  PRIMARY KEY (export_id, name));"
+    "CREATE TABLE export_sessions ("
+    "  export_id INTEGER NOT NULL REFERENCES export_requests(id),"
+    "  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+    "  PRIMARY KEY (export_id, submission_id));"
+    "CREATE INDEX export_sessions_submission ON export_sessions(submission_id);",
     NULL,
 };

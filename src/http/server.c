@@ -99,7 +99,8 @@ static enum MHD_Result send_json_text(struct MHD_Connection *c, struct conn_stat
 	return queue(c, s, status, r);
 }
 
-/* A decrypted file from the API: copied into the response, shown inline, never cached. */
+/* A decrypted file from the API: copied into the response, shown inline unless the API asks
+ * for a download, never cached. */
 static enum MHD_Result send_file_bytes(struct MHD_Connection *c, struct conn_state *s,
                                        const struct api_resp *ar)
 {

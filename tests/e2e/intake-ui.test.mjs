@@ -399,7 +399,7 @@ describe('intake screens against the stand-in API', () => {
 
 	test('the lab admin registers an institution, with the organisation number checked', async () => {
 		await signInAdmin();
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Inbox', 'Institutions', 'Users', 'Audit log', 'API tokens', 'Account']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Inbox', 'Institutions', 'Users', 'Audit log', 'Export requests', 'API tokens', 'Account']);
 		await nav(page, 'Institutions');
 		await page.getByText('No institutions are registered yet.').waitFor();
 		await assertAccessible(page, 'the institutions page, empty');
@@ -807,7 +807,7 @@ describe('intake screens against the stand-in API', () => {
 	test('in Norwegian and Danish, dates in the locale', async () => {
 		await page.locator('#lang-header').selectOption('nb');
 		await page.getByRole('heading', { level: 2, name: 'Databehandleravtaler' }).waitFor();
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Oversikt', 'Innboks', 'Institusjoner', 'Brukere', 'Revisjonslogg', 'API-nøkler', 'Konto']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Oversikt', 'Innboks', 'Institusjoner', 'Brukere', 'Revisjonslogg', 'Uttrekksforespørsler', 'API-nøkler', 'Konto']);
 		await page.getByRole('row').filter({ hasText: '2026-1' }).filter({ hasText: 'Sagt opp' }).filter({ hasText: '10. jan. 2026' }).waitFor();
 		await assertAccessible(page, 'the institution page in Norwegian');
 		await page.locator('#lang-header').selectOption('da');

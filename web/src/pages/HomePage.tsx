@@ -3,6 +3,7 @@ import { useApp } from '../app-context';
 import { PageHeading } from '../components/PageHeading';
 import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
+import { exportHome } from './exports/routes';
 import { WS_ROUTES } from './workspace/paths';
 
 export function HomePage() {
@@ -23,6 +24,8 @@ export function HomePage() {
 		);
 	}
 	if (role === 'institution_admin') now.push({ path: ROUTES.myInstitution, text: 'home.now.myInstitution', link: 'nav.myInstitution' });
+	const exportEntry = exportHome(role);
+	if (exportEntry) now.push(exportEntry);
 	now.push({ path: ROUTES.tokens, text: 'home.now.tokens', link: 'nav.tokens' }, { path: ROUTES.account, text: 'home.now.account', link: 'nav.account' });
 
 	return (
