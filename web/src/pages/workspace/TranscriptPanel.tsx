@@ -301,6 +301,7 @@ export function TranscriptPanel(p: Props) {
 					<input
 						ref={fileRef}
 						id="ws-tr-file"
+						class="ws-tr-file"
 						type="file"
 						accept=".vtt,.srt,text/vtt,application/x-subrip"
 						hidden
