@@ -7,7 +7,7 @@
 // with the code picker open from a line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { adminClient } from '../lib/client.mjs';
@@ -16,6 +16,13 @@ import { assign, makeLab, submissionWithRecording, withTotp } from '../lib/lab.m
 import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
 
 let srv, admin, rater, sub, browser, page;
+
+// KV_SHOTS=tests/.tmp/shots keeps screenshots of the steps, to look at.
+const SHOTS = process.env.KV_SHOTS ? join(ROOT, process.env.KV_SHOTS) : null;
+if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+async function shot(name) {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
 
 // 19 lines of about a second each over the 20-second test recording, two speakers taking turns.
 const clock = (ms) => `00:00:${String(Math.floor(ms / 1000)).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
@@ -110,12 +117,14 @@ test('a rater imports a transcript, reads along with the video, and codes interv
   const panel = page.locator('.ws-transcript');
   await panel.getByText('No transcript yet.', { exact: false }).waitFor();
   await assertAccessible(page, 'the workspace with no transcript');
+  await shot('tr-1-empty');
 
   /* A bad file: the server's words, with the line. Nothing is imported. */
   await importFile('session.vtt', 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHei\n\n00:00:05.000 --> 00:00:03.000\nHå\n');
   await panel.getByRole('alert').filter({ hasText: 'The transcript was not imported: line 6: end time 00:00:03.000 is before start 00:00:05.000' }).waitFor();
   await importFile('other-session.srt', '1\n00:00:31,000 --> 00:00:32,000\nfor sent\n');
   await panel.getByRole('alert').filter({ hasText: /line 2: the cue starts at 00:00:31,000, after the end of the recording/ }).waitFor();
+  await shot('tr-2-refused');
   assert.equal((await rater.client.get(`/api/submissions/${sub.id}/transcript`)).status, 404);
 
   /* The good one. */
@@ -134,6 +143,7 @@ test('a rater imports a transcript, reads along with the video, and codes interv
   assert.ok(await lineInView(11), 'the line being spoken is scrolled into view');
   assert.ok(await page.locator('#ws-tr-list').evaluate((el) => el.scrollTop > 0));
   assert.equal(await followButton().getAttribute('aria-pressed'), 'true');
+  await shot('tr-3-following');
   /* Scrolling the list to read: following stops, the list stays where the rater put it. */
   await page.locator('#ws-tr-list').hover();
   await page.mouse.wheel(0, -2000);
@@ -162,6 +172,7 @@ test('a rater imports a transcript, reads along with the video, and codes interv
   assert.equal(await page.locator('#ws-tr-list [role="option"]').count(), 1);
   assert.equal(await page.locator('#ws-tr-list mark').textContent(), 'sjokolade');
   await assertAccessible(page, 'the transcript searched');
+  await shot('tr-4-search');
   await page.locator('#ws-tr-q').press('Escape');
   await page.locator('#ws-tr-list [role="option"]').nth(18).waitFor();
 
@@ -175,6 +186,7 @@ test('a rater imports a transcript, reads along with the video, and codes interv
   await page.locator('.ws-picker').getByRole('heading', { name: 'New intervention at 0:04.0' }).waitFor();
   assert.equal(await page.locator('#ws-end').inputValue(), '0:04.9');
   await assertAccessible(page, 'the code picker opened from a line');
+  await shot('tr-5-picker');
   await codeWithKeys('16', 5);
   await saved();
   /* Enter on the chosen line, from the keyboard. */
