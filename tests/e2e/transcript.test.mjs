@@ -129,7 +129,7 @@ test('a rater imports a transcript, reads along with the video, and codes interv
 
   /* The good one. */
   await importFile('session.vtt', VTT);
-  await panel.getByRole('heading', { name: 'Transcript (19 lines)' }).waitFor();
+  await panel.getByRole('heading', { name: 'Transcript (19)' }).waitFor();
   assert.equal(await panel.getByRole('alert').count(), 0);
   assert.equal(await page.locator('#ws-tr-list [role="option"]').count(), 19);
   await page.locator('#ws-tr-0').filter({ hasText: 'Terapeut: Replikk 1' }).waitFor();
@@ -217,7 +217,7 @@ test('a rater imports a transcript, reads along with the video, and codes interv
   /* After a reload: the interventions and the transcript are still there. */
   await page.reload();
   await page.getByRole('heading', { level: 1, name: /^Rating/ }).waitFor();
-  await page.locator('.ws-transcript').getByRole('heading', { name: 'Transcript (19 lines)' }).waitFor();
+  await page.locator('.ws-transcript').getByRole('heading', { name: 'Transcript (19)' }).waitFor();
   await page.locator('#ws-list [role="option"]').nth(2).waitFor();
   assert.deepEqual(await page.locator('#ws-list [role="option"] .ws-iv-time').allTextContents(), ['0:04.0–0:04.9', '0:07.0–0:07.9', '0:12.0–0:12.9']);
   r = await ratingNow();

@@ -3,14 +3,14 @@ import type { transcriptEn } from './transcript.en';
 
 export const transcriptDa: { readonly [K in keyof typeof transcriptEn]: string } = {
 	'tr.title': 'Transskription',
-	'tr.titleCount': 'Transskription ({n} replikker)',
+	'tr.titleCount': 'Transskription ({n})',
 	'tr.loading': 'Henter transskriptionen …',
 	'tr.none': 'Ingen transskription endnu. Importér en WebVTT-fil (.vtt) eller SRT-fil (.srt) lavet ud fra denne optagelse for at læse med og kode fra replikkerne.',
 	'tr.noneRead': 'Der er ingen transskription af denne session.',
 	'tr.import': 'Importér transskription …',
 	'tr.replace': 'Erstat …',
 	'tr.importing': 'Importerer …',
-	'tr.imported': 'Transskriptionen er importeret: {n} replikker.',
+	'tr.imported': 'Transskriptionen er importeret.',
 	'tr.importFailed': 'Transskriptionen blev ikke importeret: {why}',
 	'tr.tooLarge': 'filen er større end 2 MiB.',
 	'tr.remove': 'Fjern transskriptionen',

@@ -3,14 +3,14 @@
 
 export const transcriptEn = {
 	'tr.title': 'Transcript',
-	'tr.titleCount': 'Transcript ({n} lines)',
+	'tr.titleCount': 'Transcript ({n})',
 	'tr.loading': 'Loading the transcript…',
 	'tr.none': 'No transcript yet. Import a WebVTT (.vtt) or SRT (.srt) file made from this recording to read along and code from its lines.',
 	'tr.noneRead': 'There is no transcript of this session.',
 	'tr.import': 'Import transcript…',
 	'tr.replace': 'Replace…',
 	'tr.importing': 'Importing…',
-	'tr.imported': 'Transcript imported: {n} lines.',
+	'tr.imported': 'The transcript is imported.',
 	'tr.importFailed': 'The transcript was not imported: {why}',
 	'tr.tooLarge': 'the file is larger than 2 MiB.',
 	'tr.remove': 'Remove transcript',

@@ -3,14 +3,14 @@ import type { transcriptEn } from './transcript.en';
 
 export const transcriptNb: { readonly [K in keyof typeof transcriptEn]: string } = {
 	'tr.title': 'Transkripsjon',
-	'tr.titleCount': 'Transkripsjon ({n} replikker)',
+	'tr.titleCount': 'Transkripsjon ({n})',
 	'tr.loading': 'Laster transkripsjonen …',
 	'tr.none': 'Ingen transkripsjon ennå. Importer en WebVTT-fil (.vtt) eller SRT-fil (.srt) laget fra dette opptaket for å lese med og kode fra replikkene.',
 	'tr.noneRead': 'Det finnes ingen transkripsjon av denne timen.',
 	'tr.import': 'Importer transkripsjon …',
 	'tr.replace': 'Erstatt …',
 	'tr.importing': 'Importerer …',
-	'tr.imported': 'Transkripsjonen er importert: {n} replikker.',
+	'tr.imported': 'Transkripsjonen er importert.',
 	'tr.importFailed': 'Transkripsjonen ble ikke importert: {why}',
 	'tr.tooLarge': 'filen er større enn 2 MiB.',
 	'tr.remove': 'Fjern transkripsjonen',

@@ -214,7 +214,7 @@ export function TranscriptPanel(p: Props) {
 			setQuery('');
 			setActive(-1);
 			resumeFollowing();
-			p.say(t('tr.imported', { n: tr.cue_count }));
+			p.say(t('tr.imported'));
 		} catch (err) {
 			/* The server names the line at fault; say it as it is. */
 			const why = err instanceof ApiError && err.status !== 0 && err.message ? err.message : errorText(err);
