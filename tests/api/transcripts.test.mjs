@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { adminClient, makeUser } from '../lib/client.mjs';
@@ -43,6 +44,20 @@ after(async () => { await srv.stop(); });
 const put = (client, id, text, type = 'text/vtt') =>
   client.request('PUT', `/api/submissions/${id}/transcript`, undefined, { raw: Buffer.from(text), headers: { 'content-type': type } });
 const sql = (statement) => execFileSync('sqlite3', [join(srv.data, 'kvalab.db'), statement], { encoding: 'utf8' }).trim();
+
+// A request whose headers announce a body that is never sent; resolves with the answer.
+function headersOnly(client, method, path, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${srv.url}${path}`, { method, headers: { ...headers, cookie: client.cookie, 'x-csrf-token': client.csrf } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => { req.destroy(); resolve({ status: res.statusCode, json: JSON.parse(text) }); });
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
 
 // Every file in the data folder (database, its write-ahead log, recordings, documents).
 function dataFiles(dir = srv.data) {
@@ -175,8 +190,16 @@ test('a bad file is refused with the line at fault, and the transcript on file s
   r = await put(rater.client, sub.id, '', 'text/vtt');
   assert.equal(r.status, 400);
   assert.equal(r.json.error.code, 'empty_file');
-  r = await put(rater.client, sub.id, `WEBVTT\n\nNOTE\n${'x'.repeat(2 * 1024 * 1024)}\n`);
+  // Larger than 2 MiB: answered from the headers, before any of the body is read. (Sent as headers
+  // only: a client still writing a body the server has refused may see the connection close first.)
+  r = await headersOnly(rater.client, 'PUT', `/api/submissions/${sub.id}/transcript`, { 'content-type': 'text/vtt', 'content-length': String(2 * 1024 * 1024 + 1) });
   assert.equal(r.status, 413);
+  assert.equal(r.json.error.code, 'too_large');
+  // Past a cap inside the file: 413 with the line.
+  r = await put(rater.client, sub.id, `WEBVTT\n\n00:01.000 --> 00:02.000\n${'å'.repeat(1001)}\n`);
+  assert.equal(r.status, 413);
+  assert.equal(r.json.error.message, "line 4: the cue's text is longer than 2000 bytes");
+  assert.equal(r.json.error.line, 4);
   // Nothing changed.
   const g = await rater.client.get(`/api/submissions/${sub.id}/transcript`);
   assert.equal(g.json.cue_count, 3);
