@@ -291,6 +291,7 @@ enum kv_err api_transcripts_put(struct api_req *req, struct api_resp *resp)
 	                         req->now, cues));
 	cues = NULL;
 out:
+	/* XXX: jansson's copies of the cue texts are freed without being wiped. */
 	json_decref(cues);
 	if (text) {
 		sodium_memzero(text, strlen(text));

@@ -679,6 +679,13 @@ static int detect(struct parser *ps, enum transcript_format hint)
 	return fail(ps, TRANSCRIPT_EINVAL, 1, "%s", what);
 }
 
+static void wipe(struct kv_buf *b)
+{
+	if (b->data)
+		explicit_bzero(b->data, b->cap);
+	kv_buf_release(b);
+}
+
 int transcript_parse(const char *data, size_t len, enum transcript_format hint, unsigned flags,
                      struct transcript *t)
 {
@@ -708,10 +715,10 @@ int transcript_parse(const char *data, size_t len, enum transcript_format hint, 
 	if (!rc && !t->n_cues)
 		rc = fail(&ps, TRANSCRIPT_EINVAL, ps.line ? ps.line : 1,
 		          "the file ends without a single cue");
-	kv_buf_release(&ps.text);
-	kv_buf_release(&ps.one);
-	kv_buf_release(&ps.speaker);
-	kv_buf_release(&ps.voice);
+	wipe(&ps.text);
+	wipe(&ps.one);
+	wipe(&ps.speaker);
+	wipe(&ps.voice);
 	if (rc)
 		transcript_release(t); /* all or nothing: the error stays */
 	return rc;
@@ -721,7 +728,10 @@ void transcript_release(struct transcript *t)
 {
 	size_t i;
 
+	/* What was said is health data: not left behind in freed memory. */
 	for (i = 0; i < t->n_cues; i++) {
+		explicit_bzero(t->cues[i].speaker, strlen(t->cues[i].speaker));
+		explicit_bzero(t->cues[i].text, strlen(t->cues[i].text));
 		free(t->cues[i].speaker);
 		free(t->cues[i].text);
 	}
