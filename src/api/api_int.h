@@ -194,6 +194,15 @@ enum kv_err api_my_assignments(struct api_req *req, struct api_resp *resp);
 /* Moves the submission to "rated" once every active assignment's rating is submitted. */
 enum kv_err api_ratings_maybe_complete(struct api_req *req, long long submission_id);
 
+/* Transcripts of a session (transcripts.c). */
+enum kv_err api_transcripts_put(struct api_req *req, struct api_resp *resp);
+enum kv_err api_transcripts_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_transcripts_delete(struct api_req *req, struct api_resp *resp);
+/* Destroys the transcripts that go with an original recording being shredded (nothing for
+ * another recording), inside the caller's transaction, with an audit receipt each. 0 or -1. */
+int api_transcripts_shred(struct api_ctx *ctx, struct db *db, long long recording,
+                          const char *reason);
+
 /* Ratings, blinding, consensus and approval (ratings.c, consensus.c). */
 enum kv_err api_ratings_get(struct api_req *req, struct api_resp *resp);
 enum kv_err api_ratings_changes(struct api_req *req, struct api_resp *resp);

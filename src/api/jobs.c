@@ -119,6 +119,9 @@ int api_shred_recording(struct api_ctx *ctx, struct db *db, long long id, const 
 	rc = db_recording_shred(db, id, reason, (long long)time(NULL));
 	if (!rc)
 		system_audit(ctx, db, "recording.shred", id, "success", reason);
+	/* What was said goes with what was recorded, in the same transaction. */
+	if (!rc && api_transcripts_shred(ctx, db, id, reason))
+		rc = KV_EINTERNAL;
 	if (own) {
 		if (!rc)
 			rc = db_commit(db);

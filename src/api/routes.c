@@ -4,6 +4,7 @@
 #include "api/feedback.h"
 
 #include "core/password.h"
+#include "core/transcript.h"
 #include "core/validate.h"
 #include "util/banned.h"
 
@@ -459,6 +460,13 @@ const struct api_route api_routes[] = {
      api_recordings_viewing, NULL},
     {M_GET, "/api/recordings/{id}/media", WATCHERS, 0, 0, NULL, media_query, api_recordings_media,
      NULL},
+
+    {M_PUT, "/api/submissions/{id}/transcript", ADMIN | SUPERVISOR | RATER, R_RAW_BODY,
+     TRANSCRIPT_MAX_BYTES, NULL, no_fields, api_transcripts_put, NULL},
+    {M_GET, "/api/submissions/{id}/transcript", WATCHERS, 0, 0, NULL, no_fields,
+     api_transcripts_get, NULL},
+    {M_DELETE, "/api/submissions/{id}/transcript", ADMIN | SUPERVISOR | RATER, 0, SMALL_BODY,
+     no_fields, no_fields, api_transcripts_delete, NULL},
 
     {M_GET, "/api/submissions/{id}/assignments", ADMIN | SUPERVISOR, 0, 0, NULL, no_fields,
      api_assignments_list, NULL},

@@ -1,8 +1,8 @@
 /* kvalab key rotate: a new master key, with every key it protects rewrapped (the data keys of
- * recordings, documents and research exports, TOTP seeds, the keyring) in one transaction.
- * Recordings themselves are not re-encrypted. Crash-safe: the new key is written to
- * master.key.new first; after the database commits it replaces master.key, and an interrupted
- * rotation is finished (or undone) the next time the data folder is opened. */
+ * recordings, documents and research exports, TOTP seeds, the keyring) and the transcripts
+ * resealed, in one transaction. Recordings themselves are not re-encrypted. Crash-safe: the new
+ * key is written to master.key.new first; after the database commits it replaces master.key,
+ * and an interrupted rotation is finished (or undone) the next time the data folder is opened. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -15,32 +15,37 @@
 #include <sodium.h>
 
 #include "cli/datadir.h"
+#include "core/transcript.h"
 #include "db/rows.h"
 #include "util/banned.h"
 
 static void usage(FILE *out)
 {
-	fprintf(
-	    out,
-	    "usage: kvalab key rotate --data DIR\n\n"
-	    "Makes a new master key and rewraps every key under it: the data keys of\n"
-	    "recordings, documents and exports, TOTP seeds and the keyring. Recordings are not\n"
-	    "re-encrypted. Stop the server first. Backups made before the rotation can only\n"
-	    "be read with the old key, which is destroyed.\n");
+	fprintf(out,
+	        "usage: kvalab key rotate --data DIR\n\n"
+	        "Makes a new master key and rewraps every key under it: the data keys of\n"
+	        "recordings, documents and exports, TOTP seeds and the keyring; transcripts are\n"
+	        "resealed. Recordings are not re-encrypted. Stop the server first. Backups made\n"
+	        "before the rotation can only be read with the old key, which is destroyed.\n");
 }
 
 struct rewrap {
 	const char *table, *id_col, *key_col, *purpose, *aad_fmt;
+	size_t max; /* bytes of the largest secret sealed there */
 };
 
-/* Every place a secret wrapped by the master key is stored. */
+#define SMALL_SECRET 4096
+
+/* Every place a secret sealed by the master key is stored. */
 static const struct rewrap places[] = {
-    {"recordings", "id", "wrapped_key", "dek", "rec:%s"},
-    {"documents", "id", "wrapped_key", "dek", "doc:%s"},
-    {"users", "id", "totp_secret", "totp", "totp:%s"},
-    {"users", "id", "totp_pending", "totp", "totp:%s"},
-    {"keyring", "name", "wrapped", "keyring", "keyring:%s"},
-    {"export_requests", "id", "wrapped_key", "dek", "export:%s"},
+    {"recordings", "id", "wrapped_key", "dek", "rec:%s", SMALL_SECRET},
+    {"documents", "id", "wrapped_key", "dek", "doc:%s", SMALL_SECRET},
+    {"users", "id", "totp_secret", "totp", "totp:%s", SMALL_SECRET},
+    {"users", "id", "totp_pending", "totp", "totp:%s", SMALL_SECRET},
+    {"keyring", "name", "wrapped", "keyring", "keyring:%s", SMALL_SECRET},
+    {"export_requests", "id", "wrapped_key", "dek", "export:%s", SMALL_SECRET},
+    /* Not a key but the cues themselves (what was said is health data): resealed whole. */
+    {"transcripts", "id", "sealed", "transcript", "transcript:%s", TRANSCRIPT_JSON_MAX + 64},
 };
 
 static int rewrap_place(struct db *db, const struct vault_key *old, const struct vault_key *next,
@@ -59,7 +64,7 @@ static int rewrap_place(struct db *db, const struct vault_key *old, const struct
 	if (!sel || !upd)
 		rc = -1;
 	while (!rc && db_step(sel) == DB_ROW) {
-		struct kv_buf plain = KV_BUF_INIT(4096), wrapped = KV_BUF_INIT(4096);
+		struct kv_buf plain = KV_BUF_INIT(p->max), wrapped = KV_BUF_INIT(p->max);
 		const char *id = db_col_text(sel, 0);
 		size_t len;
 		const void *blob = db_col_blob(sel, 1, &len);

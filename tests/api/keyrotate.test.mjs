@@ -4,18 +4,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync, renameSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startServer, kvalab } from '../lib/server.mjs';
 import { Client, adminClient, freshTotp } from '../lib/client.mjs';
+import { makeLab, submissionWithRecording } from '../lib/lab.mjs';
 
 const PDF = Buffer.from('%PDF-1.4\n% rotation test document\n%%EOF\n');
+const VTT = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v Terapeut>Hva skjedde da?\n';
+const sealedOf = (srv, id) => execFileSync('sqlite3', [join(srv.data, 'kvalab.db'), `SELECT hex(sealed) FROM transcripts WHERE id = ${id}`], { encoding: 'utf8' }).trim();
 
-test('rotating the master key keeps TOTP, documents and the audit chain working; the old key no longer opens anything', async () => {
+test('rotating the master key keeps TOTP, documents, transcripts and the audit chain working; the old key no longer opens anything', async () => {
   const srv = await startServer({ web: false });
   try {
     const admin = await adminClient(srv);
     const inst = (await admin.post('/api/institutions', { name: 'Rotasjonsklinikken' })).json;
     const ag = (await admin.post(`/api/institutions/${inst.id}/agreements`, { version: '1' })).json;
     await admin.request('PUT', `/api/agreements/${ag.id}/document`, undefined, { raw: PDF, headers: { 'content-type': 'application/pdf' } });
+    // A transcript: its cues are sealed under the master key itself, so they are resealed.
+    const sub = await submissionWithRecording(await makeLab(srv, admin));
+    const tr = await admin.request('PUT', `/api/submissions/${sub.id}/transcript`, undefined, { raw: Buffer.from(VTT), headers: { 'content-type': 'text/vtt' } });
+    assert.equal(tr.status, 201, tr.text);
+    const sealedBefore = sealedOf(srv, tr.json.id);
     const keyPath = join(srv.data, 'master.key');
     const oldKey = readFileSync(keyPath);
 
@@ -48,6 +57,10 @@ test('rotating the master key keeps TOTP, documents and the audit chain working;
     assert.deepEqual(Buffer.from(await doc.arrayBuffer()), PDF);
     const audit = await again.get('/api/audit?action=system.key_rotate');
     assert.equal(audit.json.total, 1);
+    const read = await again.get(`/api/submissions/${sub.id}/transcript`);
+    assert.equal(read.status, 200, read.text);
+    assert.deepEqual(read.json.cues, tr.json.cues);
+    assert.notEqual(sealedOf(srv, tr.json.id), sealedBefore);
   } finally {
     await srv.stop();
   }

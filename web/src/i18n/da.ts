@@ -1,11 +1,13 @@
 /* Dansk. Every key of en.ts must be here; a missing or extra key is a type error. */
 import type { Messages } from './types';
 import { exportsDa } from './exports.da';
+import { transcriptDa } from './transcript.da';
 import { workspaceDa } from './workspace.da';
 
 export const da: Messages = {
 	...workspaceDa,
 	...exportsDa,
+	...transcriptDa,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Spring til hovedindholdet',

@@ -1,11 +1,13 @@
 /* English messages. This catalogue defines the keys: nb.ts and da.ts must have every one. */
 
 import { exportsEn } from './exports.en';
+import { transcriptEn } from './transcript.en';
 import { workspaceEn } from './workspace.en';
 
 export const en = {
 	...workspaceEn,
 	...exportsEn,
+	...transcriptEn,
 	'app.name': 'kvalab',
 	'app.tagline': 'Quality laboratory for psychotherapy',
 	'app.skip': 'Skip to main content',

@@ -1,11 +1,13 @@
 /* Norsk bokmål. Every key of en.ts must be here; a missing or extra key is a type error. */
 import type { Messages } from './types';
 import { exportsNb } from './exports.nb';
+import { transcriptNb } from './transcript.nb';
 import { workspaceNb } from './workspace.nb';
 
 export const nb: Messages = {
 	...workspaceNb,
 	...exportsNb,
+	...transcriptNb,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Hopp til hovedinnholdet',

@@ -21,6 +21,7 @@ const ACTION_KEYS: Record<Action, MessageKey> = {
 	faster: 'ws.keys.faster',
 	mark: 'ws.keys.mark',
 	codePoint: 'ws.keys.codePoint',
+	codeLine: 'tr.key.codeLine',
 	undo: 'ws.keys.undo',
 	shortcuts: 'ws.keys.shortcuts',
 };

@@ -23,6 +23,7 @@ import { type Form, countsPerItem, makeForm, scoreControlId } from './instrument
 import { type RatingDiff, diffIsEmpty, diffRatings, interventionOp, inverseOps, newClientId } from './ops';
 import { consensusPath, queuePath } from './paths';
 import { type KeyMap, keyMatches, keyName, loadKeys, saveKeys, typingTarget } from './shortcuts';
+import { TranscriptPanel } from './TranscriptPanel';
 import type { InstrumentDef, Intervention, MyAssignment, Op, Rating, RecordingInfo } from './types';
 import { errorCode, errorField, toApiError, wsApi } from './wsapi';
 import '../../styles/workspace.css';
@@ -510,6 +511,22 @@ function Workspace({ rating, def, ctx, recording, mediaUrl, mediaError }: Loaded
 							)}
 						</div>
 					)}
+					<TranscriptPanel
+						submissionId={view.submission_id}
+						player={player}
+						durationMs={durationMs}
+						readOnly={readOnly}
+						canImport={user.role === 'rater' || user.role === 'supervisor' || user.role === 'lab_admin'}
+						keys={keys}
+						onCode={(start, end) => {
+							/* A line of the transcript codes like a span marked with the keys. */
+							if (readOnly || picker) return false;
+							setMark(null);
+							openPicker({ client_id: newClientId(), start_ms: start, end_ms: end, code: '', within_manual: null, quality: null, note: '' }, true);
+							return true;
+						}}
+						say={say}
+					/>
 				</div>
 				<div class="ws-right">
 					{picker && <CodePicker key={picker.draft.client_id} form={form} draft={picker.draft} isNew={picker.isNew} durationMs={durationMs || Number.MAX_SAFE_INTEGER} onSave={saveIntervention} onCancel={closePicker} />}

@@ -1,7 +1,7 @@
 /* The workspace's keyboard shortcuts: single keys that every keyboard has (no numeric keypad), each
  * one changeable and kept in localStorage. They act when focus is not in a text field or list. */
 
-export const ACTIONS = ['playPause', 'back', 'forward', 'frameBack', 'frameForward', 'slower', 'faster', 'mark', 'codePoint', 'undo', 'shortcuts'] as const;
+export const ACTIONS = ['playPause', 'back', 'forward', 'frameBack', 'frameForward', 'slower', 'faster', 'mark', 'codePoint', 'codeLine', 'undo', 'shortcuts'] as const;
 export type Action = (typeof ACTIONS)[number];
 export type KeyMap = Record<Action, string>;
 
@@ -15,6 +15,8 @@ export const DEFAULT_KEYS: KeyMap = {
 	faster: ']',
 	mark: 'm',
 	codePoint: 'Enter',
+	/* The transcript panel's: code the line being spoken. */
+	codeLine: 't',
 	undo: 'u',
 	shortcuts: '?',
 };
