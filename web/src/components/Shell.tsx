@@ -5,6 +5,7 @@ import { useApp } from '../app-context';
 import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
 import { workspaceNav } from '../pages/workspace/routes';
+import { feedbackNav } from '../pages/feedback/routes';
 import { LanguageSelect } from './LanguageSelect';
 
 export interface NavItem {
@@ -19,6 +20,7 @@ export function navItems(role: Role): NavItem[] {
 	}
 	items.push(...workspaceNav(role));
 	if (role === 'lab_admin' || role === 'supervisor') items.push({ path: ROUTES.inbox, label: 'nav.inbox' });
+	items.push(...feedbackNav(role));
 	if (role === 'lab_admin') {
 		items.push({ path: ROUTES.institutions, label: 'nav.institutions' }, { path: ROUTES.users, label: 'nav.users' }, { path: ROUTES.audit, label: 'nav.audit' });
 	}
