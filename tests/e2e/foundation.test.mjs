@@ -139,7 +139,7 @@ test('the language switches nb → en → da and is kept in the profile', async 
 
 	await setLanguage('da');
 	await page.getByRole('heading', { level: 1, name: 'Brugere' }).waitFor();
-	assert.deepEqual(await navLinks(), ['Oversigt', 'Indbakke', 'Institutioner', 'Brugere', 'Revisionslog', 'API-nøgler', 'Konto']);
+	assert.deepEqual(await navLinks(), ['Oversigt', 'Indbakke', 'Feedback', 'Institutioner', 'Brugere', 'Revisionslog', 'API-nøgler', 'Konto']);
 	assert.equal(await page.getByRole('button', { name: 'Log ud' }).count(), 1);
 
 	await page.waitForFunction(async () => (await (await fetch('/api/me')).json()).locale === 'da');

@@ -27,7 +27,13 @@ const MAX = 3;
 
 function entries(kind: PointKind, points: Point[], computed: (Strength | Improvement)[], itemLabel: (id: string) => string, text: (e: Strength | Improvement) => string): Entry[] {
 	const written = points.filter((p) => p.kind === kind).sort((a, b) => a.position - b.position);
-	const out: Entry[] = written.slice(0, MAX).map((p) => ({ key: `p${p.id}`, title: p.title, detail: p.item_id ? itemLabel(p.item_id) : '', pointId: p.id }));
+	/* Under a written point: the item it is about, unless its title already says so. */
+	const detail = (p: Point) => {
+		if (!p.item_id) return '';
+		const name = itemLabel(p.item_id);
+		return name.toLowerCase().endsWith(p.title.trim().toLowerCase()) ? '' : name;
+	};
+	const out: Entry[] = written.slice(0, MAX).map((p) => ({ key: `p${p.id}`, title: p.item_id && !detail(p) ? itemLabel(p.item_id) : p.title, detail: detail(p), pointId: p.id }));
 	const covered = new Set(written.map((p) => p.item_id).filter(Boolean));
 	for (const e of computed) {
 		if (out.length >= MAX) break;
@@ -79,7 +85,9 @@ export function AtAGlance({ feedback, profile, scale, nums, id }: Props) {
 			</div>
 			{profile.balance && (
 				<section class="fb-glance-balance" aria-labelledby={`${id}-balance-h`}>
-					<h3 id={`${id}-balance-h`}>{t('fb.balance.title')}</h3>
+					<h3 id={`${id}-balance-h`} class="visually-hidden">
+						{t('fb.balance.title')}
+					</h3>
 					<BalanceFigure id={`${id}-balance`} balance={profile.balance} scale={scale} goodEnough={profile.good_enough} nums={nums} />
 				</section>
 			)}

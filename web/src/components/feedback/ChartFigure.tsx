@@ -48,7 +48,7 @@ export function ChartFigure({ id, title, caption, legend, table, children, class
 }
 
 /* A swatch for a legend: the same fill or line the chart uses, so it reads in black and white too. */
-export function Swatch({ kind, prefix }: { kind: 'solid' | 'hatch' | 'dots' | 'band' | 'median' | 'good' | 'line' | 'dashline'; prefix: string }) {
+export function Swatch({ kind, prefix }: { kind: 'solid' | 'hatch' | 'dots' | 'band' | 'median' | 'good' | 'goodh' | 'line' | 'dashline'; prefix: string }) {
 	return (
 		<svg class="fb-swatch" width="28" height="14" viewBox="0 0 28 14" aria-hidden="true" focusable="false">
 			{kind === 'solid' && <rect class="fb-bar-quality" x="1" y="2" width="26" height="10" />}
@@ -62,6 +62,7 @@ export function Swatch({ kind, prefix }: { kind: 'solid' | 'hatch' | 'dots' | 'b
 				</>
 			)}
 			{kind === 'good' && <line class="fb-good" x1="14" y1="0" x2="14" y2="14" />}
+			{kind === 'goodh' && <line class="fb-good fb-good-h" x1="1" y1="7" x2="27" y2="7" />}
 			{kind === 'line' && (
 				<>
 					<line class="fb-trend-line" x1="1" y1="7" x2="27" y2="7" />

@@ -110,7 +110,7 @@ export function TrendChart({ id, trend, scale, goodEnough, nums, initialItem, cu
 			)}
 			{goodEnough !== null && (
 				<li>
-					<Swatch kind="good" prefix={id} /> {t('fb.chart.goodEnough', { value: nums.one(goodEnough) })}
+					<Swatch kind="goodh" prefix={id} /> {t('fb.chart.goodEnough', { value: nums.one(goodEnough) })}
 				</li>
 			)}
 		</ul>
@@ -175,11 +175,13 @@ function LineChart({ item, scale, goodEnough, nums, small, currentSubmission, da
 	const H = small ? 90 : 260;
 	const left = small ? 22 : 50;
 	const right = small ? 10 : 30;
+	/* The first and last session sit inside the axes, so their labels fit. */
+	const inset = small ? 8 : 50;
 	const top = small ? 8 : 24;
 	const bottom = small ? 12 : 44;
 	const span = scale.max - scale.min || 1;
 	const n = item.points.length;
-	const x = (i: number) => (n <= 1 ? (left + W - right) / 2 : left + (i / (n - 1)) * (W - left - right));
+	const x = (i: number) => (n <= 1 ? (left + W - right) / 2 : left + inset + (i / (n - 1)) * (W - left - right - 2 * inset));
 	const y = (v: number) => top + (1 - (Math.min(scale.max, Math.max(scale.min, v)) - scale.min) / span) * (H - top - bottom);
 	const ticks: number[] = [];
 	for (let v = Math.ceil(scale.min); v <= scale.max; v += span > 12 ? Math.ceil(span / 6) : small ? Math.max(1, Math.round(span / 3)) : 1) ticks.push(v);
@@ -209,10 +211,10 @@ function LineChart({ item, scale, goodEnough, nums, small, currentSubmission, da
 					</text>
 				</g>
 			))}
-			{goodEnough !== null && <line class="fb-good fb-good-h" x1={left} y1={y(goodEnough)} x2={W - right} y2={y(goodEnough)} />}
 			{item.points.map((p, i) =>
 				p.submission_id === currentSubmission ? <rect key={`c${p.submission_id}`} class="fb-current" x={x(i) - (small ? 6 : 14)} y={top - 4} width={small ? 12 : 28} height={H - top - bottom + 8} /> : null,
 			)}
+			{goodEnough !== null && <line class="fb-good fb-good-h" x1={left} y1={y(goodEnough)} x2={W - right} y2={y(goodEnough)} />}
 			{adh && <path class="fb-trend-line fb-trend-line-dash" d={adh} />}
 			{qual && <path class="fb-trend-line" d={qual} />}
 			{item.points.map((p, i) => (
