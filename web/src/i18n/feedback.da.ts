@@ -276,6 +276,7 @@ export const feedbackDa: { readonly [K in keyof typeof feedbackEn]: string } = {
 	'fb.edit.previewTitle': 'Eksempel',
 	'fb.edit.previewIntro': 'Det er det, terapeuten ser, når feedbacken er offentliggjort.',
 	'fb.edit.open': 'Åbn den offentliggjorte feedback',
+	'fb.edit.report': 'Rapport (PDF)',
 	'fb.edit.profile': 'Profilen',
 	'fb.edit.written': 'Skriftlig feedback',
 	'fb.edit.summary': 'Opsummering',

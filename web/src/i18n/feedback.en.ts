@@ -277,6 +277,7 @@ export const feedbackEn = {
 	'fb.edit.previewTitle': 'Preview',
 	'fb.edit.previewIntro': 'This is what the therapist will see once the feedback is published.',
 	'fb.edit.open': 'Open the published feedback',
+	'fb.edit.report': 'Report (PDF)',
 	'fb.edit.profile': 'The profile',
 	'fb.edit.written': 'Written feedback',
 	'fb.edit.summary': 'Summary',

@@ -276,6 +276,7 @@ export const feedbackNb: { readonly [K in keyof typeof feedbackEn]: string } = {
 	'fb.edit.previewTitle': 'Forhåndsvisning',
 	'fb.edit.previewIntro': 'Dette er det terapeuten ser når tilbakemeldingen er publisert.',
 	'fb.edit.open': 'Åpne den publiserte tilbakemeldingen',
+	'fb.edit.report': 'Rapport (PDF)',
 	'fb.edit.profile': 'Profilen',
 	'fb.edit.written': 'Skriftlig tilbakemelding',
 	'fb.edit.summary': 'Oppsummering',

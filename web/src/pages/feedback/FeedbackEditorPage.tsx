@@ -20,7 +20,7 @@ import { SaveState } from '../../components/feedback/SaveState';
 import { Starters } from '../../components/feedback/Starters';
 import { useI18n } from '../../i18n';
 import { linkClick } from '../../router';
-import { fbApi } from './fbapi';
+import { fbApi, reportUrl } from './fbapi';
 import { numbers, scaleOf } from './format';
 import { type FeedbackData, useFeedbackData } from './load';
 import { FB_ROUTES, feedbackPath } from './paths';
@@ -216,6 +216,9 @@ function Editor({ data, update, reload }: { data: FeedbackData; update: (fn: (d:
 						<button type="button" class="button" aria-pressed={preview ? 'true' : 'false'} onClick={() => setPreview((v) => !v)}>
 							{preview ? t('fb.edit.backToEditor') : t('fb.edit.preview')}
 						</button>
+						<a class="button" href={reportUrl(feedback.submission_id, locale)} download>
+							{t('fb.edit.report')}
+						</a>
 						{published && (
 							<a class="button" href={feedbackPath(feedback.submission_id)} onClick={(e) => linkClick(e, navigate, feedbackPath(feedback.submission_id))}>
 								{t('fb.edit.open')}

@@ -77,7 +77,9 @@ function BackLink() {
 
 export function ProblemNotice({ problem }: { problem: LoadProblem }) {
 	const { t, errorText } = useI18n();
-	if (problem.kind === 'notPublished') return <InfoNotice>{t('fb.page.notPublished')}</InfoNotice>;
+	const { user } = useApp();
+	/* For the therapist, "not found" means "not published yet"; for the lab it means not found. */
+	if (problem.kind === 'notPublished') return <InfoNotice>{user.role === 'therapist' ? t('fb.page.notPublished') : t('app.notFound')}</InfoNotice>;
 	if (problem.kind === 'noConsensus') return <InfoNotice>{t('fb.page.noConsensus')}</InfoNotice>;
 	return <ErrorNotice>{errorText(problem.err)}</ErrorNotice>;
 }
