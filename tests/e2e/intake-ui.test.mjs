@@ -399,7 +399,7 @@ describe('intake screens against the stand-in API', () => {
 
 	test('the lab admin registers an institution, with the organisation number checked', async () => {
 		await signInAdmin();
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Inbox', 'Institutions', 'Users', 'Audit log', 'Export requests', 'API tokens', 'Account']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Inbox', 'Feedback', 'Institutions', 'Users', 'Audit log', 'Export requests', 'API tokens', 'Account']);
 		await nav(page, 'Institutions');
 		await page.getByText('No institutions are registered yet.').waitFor();
 		await assertAccessible(page, 'the institutions page, empty');
@@ -517,7 +517,7 @@ describe('intake screens against the stand-in API', () => {
 
 	test('the therapist’s navigation, and a new case without names', async () => {
 		await signIn(page, web.url, THERAPIST.email, THERAPIST.password);
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Submissions', 'Patient cases', 'API tokens', 'Account']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Submissions', 'Patient cases', 'My feedback', 'API tokens', 'Account']);
 		await nav(page, 'Submissions');
 		await page.getByText('You have not started any submissions.').waitFor();
 		await assertAccessible(page, 'the empty submissions list');
@@ -749,7 +749,7 @@ describe('intake screens against the stand-in API', () => {
 
 	test('the supervisor reads the inbox; other pages are closed', async () => {
 		await signIn(page, web.url, SUPERVISOR.email, SUPERVISOR.password);
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Inbox', 'API tokens', 'Account']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Inbox', 'Feedback', 'API tokens', 'Account']);
 		await nav(page, 'Inbox');
 		await loaded(page);
 		assert.equal(await page.locator('table tbody tr').count(), 2);
@@ -807,7 +807,7 @@ describe('intake screens against the stand-in API', () => {
 	test('in Norwegian and Danish, dates in the locale', async () => {
 		await page.locator('#lang-header').selectOption('nb');
 		await page.getByRole('heading', { level: 2, name: 'Databehandleravtaler' }).waitFor();
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Oversikt', 'Innboks', 'Institusjoner', 'Brukere', 'Revisjonslogg', 'Uttrekksforespørsler', 'API-nøkler', 'Konto']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Oversikt', 'Innboks', 'Tilbakemeldinger', 'Institusjoner', 'Brukere', 'Revisjonslogg', 'Uttrekksforespørsler', 'API-nøkler', 'Konto']);
 		await page.getByRole('row').filter({ hasText: '2026-1' }).filter({ hasText: 'Sagt opp' }).filter({ hasText: '10. jan. 2026' }).waitFor();
 		await assertAccessible(page, 'the institution page in Norwegian');
 		await page.locator('#lang-header').selectOption('da');

@@ -22,6 +22,7 @@ import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { exportPages } from './pages/exports/routes';
 import { workspacePages, workspacePatterns } from './pages/workspace/routes';
+import { feedbackPages, feedbackPatterns } from './pages/feedback/routes';
 import { ROUTES, usePath } from './router';
 import { stopAllUploads } from './upload';
 import { ForcedPasswordScreen, ForcedTotpScreen } from './screens/ForcedScreens';
@@ -59,12 +60,14 @@ const PAGES: Record<string, PageDef> = {
 	[ROUTES.myInstitution]: { title: 'nav.myInstitution', roles: ['institution_admin'], render: () => <MyInstitutionPage /> },
 	...workspacePages,
 	...exportPages,
+	...feedbackPages,
 };
 
 const PATTERNS: [RegExp, PageDef][] = [
 	[/^\/submissions\/(\d+)(?:\/([a-z]+))?$/, { title: 'submission.title', roles: THERAPIST, render: ([id, step]) => <SubmissionPage id={Number(id)} step={step} /> }],
 	[/^\/institutions\/(\d+)$/, { title: 'institution.title', roles: LAB, render: ([id]) => <InstitutionPage id={Number(id)} /> }],
 	...workspacePatterns,
+	...feedbackPatterns,
 ];
 
 function pageFor(path: string, user: User): { title: MessageKey; node: preact.JSX.Element } {

@@ -6,6 +6,7 @@ import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
 import { exportNav } from '../pages/exports/routes';
 import { workspaceNav } from '../pages/workspace/routes';
+import { feedbackNav } from '../pages/feedback/routes';
 import { LanguageSelect } from './LanguageSelect';
 
 export interface NavItem {
@@ -20,6 +21,7 @@ export function navItems(role: Role): NavItem[] {
 	}
 	items.push(...workspaceNav(role));
 	if (role === 'lab_admin' || role === 'supervisor') items.push({ path: ROUTES.inbox, label: 'nav.inbox' });
+	items.push(...feedbackNav(role));
 	if (role === 'lab_admin') {
 		items.push({ path: ROUTES.institutions, label: 'nav.institutions' }, { path: ROUTES.users, label: 'nav.users' }, { path: ROUTES.audit, label: 'nav.audit' });
 	}

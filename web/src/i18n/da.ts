@@ -2,12 +2,14 @@
 import type { Messages } from './types';
 import { exportsDa } from './exports.da';
 import { transcriptDa } from './transcript.da';
+import { feedbackDa } from './feedback.da';
 import { workspaceDa } from './workspace.da';
 
 export const da: Messages = {
 	...workspaceDa,
 	...exportsDa,
 	...transcriptDa,
+	...feedbackDa,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Spring til hovedindholdet',

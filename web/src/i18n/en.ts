@@ -2,12 +2,14 @@
 
 import { exportsEn } from './exports.en';
 import { transcriptEn } from './transcript.en';
+import { feedbackEn } from './feedback.en';
 import { workspaceEn } from './workspace.en';
 
 export const en = {
 	...workspaceEn,
 	...exportsEn,
 	...transcriptEn,
+	...feedbackEn,
 	'app.name': 'kvalab',
 	'app.tagline': 'Quality laboratory for psychotherapy',
 	'app.skip': 'Skip to main content',

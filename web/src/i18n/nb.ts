@@ -2,12 +2,14 @@
 import type { Messages } from './types';
 import { exportsNb } from './exports.nb';
 import { transcriptNb } from './transcript.nb';
+import { feedbackNb } from './feedback.nb';
 import { workspaceNb } from './workspace.nb';
 
 export const nb: Messages = {
 	...workspaceNb,
 	...exportsNb,
 	...transcriptNb,
+	...feedbackNb,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Hopp til hovedinnholdet',

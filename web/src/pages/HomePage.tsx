@@ -5,6 +5,7 @@ import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
 import { exportHome } from './exports/routes';
 import { WS_ROUTES } from './workspace/paths';
+import { FB_ROUTES } from './feedback/paths';
 
 export function HomePage() {
 	const { t } = useI18n();
@@ -15,6 +16,8 @@ export function HomePage() {
 		now.push({ path: ROUTES.submissions, text: 'home.now.submissions', link: 'nav.submissions' }, { path: ROUTES.cases, text: 'home.now.cases', link: 'nav.cases' });
 	}
 	if (role === 'rater') now.push({ path: WS_ROUTES.queue, text: 'ws.home.queue', link: 'ws.nav.queue' });
+	if (role === 'therapist') now.push({ path: FB_ROUTES.list, text: 'fb.home.mine', link: 'fb.nav.mine' });
+	if (role === 'supervisor' || role === 'rater' || role === 'lab_admin') now.push({ path: FB_ROUTES.list, text: 'fb.home.staff', link: 'fb.nav.staff' });
 	if (role === 'lab_admin' || role === 'supervisor') now.push({ path: ROUTES.inbox, text: role === 'lab_admin' ? 'home.now.inbox' : 'home.now.inboxRead', link: 'nav.inbox' });
 	if (role === 'lab_admin') {
 		now.push(
