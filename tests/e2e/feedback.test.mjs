@@ -260,7 +260,7 @@ test('the therapist opens the feedback, plays the clip, downloads the report and
 	await page.locator('.fb-glance-work').getByText('Question what is taken for granted').waitFor();
 	for (const name of ['Support and challenge', 'Adherence and quality per item', 'Your interventions by type']) await page.getByRole('figure', { name }).first().waitFor();
 	assert.ok(await page.locator('figure .fb-bar-quality').count() > 10, 'item bars');
-	await page.locator('figure line.fb-good').first().waitFor();
+	await page.locator('figure line.fb-good').first().waitFor({ state: 'attached' });
 	await assertAccessible(page, 'the therapist’s feedback');
 	await shot(page, 'fb-real-3-feedback');
 
