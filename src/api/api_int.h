@@ -19,6 +19,7 @@ enum field_type {
 	/* a calendar date, YYYY-MM-DD */
 	F_ID_LIST, /* an array of positive whole numbers (at most max entries; 0 = 100) */
 	F_ARRAY,   /* an array of objects (at most max entries); the handler checks each */
+	F_NUMBER,  /* a finite number, integer or not, from min to max */
 };
 
 struct api_field {
@@ -208,5 +209,25 @@ enum kv_err api_instruments_get(struct api_req *req, struct api_resp *resp);
 json_t *api_rating_json(struct db *db, long long id);
 /* 1 when every active assignment of the submission has a submitted rating. */
 int api_all_ratings_in(struct db *db, long long submission_id);
+
+/* Reliability, drift, calibration and the lab's figures (reliability.c, calibration.c,
+ * lab_figures.c). */
+enum kv_err api_reliability_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_reliability_drift(struct api_req *req, struct api_resp *resp);
+enum kv_err api_lab_settings_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_lab_settings_put(struct api_req *req, struct api_resp *resp);
+enum kv_err api_lab_figures(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_sessions_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_sessions_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_sessions_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_sessions_retire(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_trainees_add(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_candidates(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_trainees_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_trainee_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_my_calibration(struct api_req *req, struct api_resp *resp);
+/* 1 when the user is a trainee on a calibration session of the submission still in use (so may
+ * play its recording). */
+int api_calibration_trainee(struct api_req *req, long long submission_id);
 
 #endif
