@@ -480,7 +480,7 @@ static enum kv_err check_candidate(struct api_req *req, struct api_resp *resp, l
 	              "SELECT 1 FROM recordings WHERE submission_id = ? AND kind = 'original' AND "
 	              "state = 'ready'",
 	              a, 1, 0) != 1)
-		return api_field_error(resp, KV_ERULE, "no_recording", "submission_id",
+		return api_field_error(resp, KV_ERULE, "recording_gone", "submission_id",
 		                       "the session's recording is no longer there to rate");
 	return KV_OK;
 }
@@ -500,7 +500,7 @@ enum kv_err api_calibration_sessions_create(struct api_req *req, struct api_resp
 	                      "'consensus' AND state = 'approved'",
 	                      a, 1, 0);
 	if (!consensus)
-		return api_field_error(resp, KV_ERULE, "no_consensus", "master",
+		return api_field_error(resp, KV_ERULE, "no_approved_consensus", "master",
 		                       "the session has no approved consensus to copy");
 	if ((rc = db_begin(req->db)) != KV_OK)
 		return api_error(resp, rc, NULL, "the database is busy; try again");
@@ -575,7 +575,7 @@ enum kv_err api_calibration_trainees_add(struct api_req *req, struct api_resp *r
 	instrument = json_integer_value(json_object_get(s, "instrument_id"));
 	if (json_integer_value(json_object_get(s, "retired"))) {
 		json_decref(s);
-		return api_error(resp, KV_ECONFLICT, "retired",
+		return api_error(resp, KV_ECONFLICT, "session_retired",
 		                 "the calibration session is retired; choose another");
 	}
 	json_decref(s);
@@ -587,7 +587,7 @@ enum kv_err api_calibration_trainees_add(struct api_req *req, struct api_resp *r
 		        "AND EXISTS (SELECT 1 FROM recordings rec WHERE rec.submission_id = s.id "
 		        "AND rec.kind = 'original' AND rec.state = 'ready')",
 		        b, 1, 0) != 1)
-			return api_error(resp, KV_ERULE, "no_recording",
+			return api_error(resp, KV_ERULE, "recording_gone",
 			                 "the session's recording is no longer there to rate");
 	}
 	if (json_array_size(ids) == 0)
@@ -678,7 +678,7 @@ enum kv_err api_calibration_sessions_retire(struct api_req *req, struct api_resp
 	            a, NARGS(a), &changed);
 	if (!rc && !changed) {
 		db_rollback(req->db);
-		return api_error(resp, KV_ECONFLICT, "retired",
+		return api_error(resp, KV_ECONFLICT, "session_retired",
 		                 "the calibration session is retired");
 	}
 	if (!rc)

@@ -20,6 +20,7 @@ import { SubmissionPage } from './pages/SubmissionPage';
 import { SubmissionsPage } from './pages/SubmissionsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
+import { reliabilityPages } from './pages/reliability/routes';
 import { workspacePages, workspacePatterns } from './pages/workspace/routes';
 import { ROUTES, usePath } from './router';
 import { stopAllUploads } from './upload';
@@ -57,6 +58,7 @@ const PAGES: Record<string, PageDef> = {
 	[ROUTES.institutions]: { title: 'nav.institutions', roles: LAB, render: () => <InstitutionsPage /> },
 	[ROUTES.myInstitution]: { title: 'nav.myInstitution', roles: ['institution_admin'], render: () => <MyInstitutionPage /> },
 	...workspacePages,
+	...reliabilityPages,
 };
 
 const PATTERNS: [RegExp, PageDef][] = [

@@ -4,6 +4,7 @@ import type { Locale, Role } from '../api';
 import { useApp } from '../app-context';
 import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
+import { reliabilityNav } from '../pages/reliability/routes';
 import { workspaceNav } from '../pages/workspace/routes';
 import { LanguageSelect } from './LanguageSelect';
 
@@ -23,6 +24,7 @@ export function navItems(role: Role): NavItem[] {
 		items.push({ path: ROUTES.institutions, label: 'nav.institutions' }, { path: ROUTES.users, label: 'nav.users' }, { path: ROUTES.audit, label: 'nav.audit' });
 	}
 	if (role === 'institution_admin') items.push({ path: ROUTES.myInstitution, label: 'nav.myInstitution' });
+	items.push(...reliabilityNav(role));
 	items.push({ path: ROUTES.tokens, label: 'nav.tokens' }, { path: ROUTES.account, label: 'nav.account' });
 	return items;
 }

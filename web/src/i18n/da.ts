@@ -1,9 +1,11 @@
 /* Dansk. Every key of en.ts must be here; a missing or extra key is a type error. */
 import type { Messages } from './types';
+import { reliabilityDa } from './reliability.da';
 import { workspaceDa } from './workspace.da';
 
 export const da: Messages = {
 	...workspaceDa,
+	...reliabilityDa,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Spring til hovedindholdet',

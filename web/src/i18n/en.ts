@@ -1,9 +1,11 @@
 /* English messages. This catalogue defines the keys: nb.ts and da.ts must have every one. */
 
+import { reliabilityEn } from './reliability.en';
 import { workspaceEn } from './workspace.en';
 
 export const en = {
 	...workspaceEn,
+	...reliabilityEn,
 	'app.name': 'kvalab',
 	'app.tagline': 'Quality laboratory for psychotherapy',
 	'app.skip': 'Skip to main content',
