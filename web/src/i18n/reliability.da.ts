@@ -102,7 +102,7 @@ export const reliabilityDa: { readonly [K in keyof typeof reliabilityEn]: string
 	'rel.cal.markButton': 'Gør den til kalibreringssession',
 	'rel.cal.marked': 'Kalibreringssessionen er klar.',
 	'rel.cal.sessions': 'Kalibreringssessioner',
-	'rel.cal.sessionsCaption': 'Kalibreringssessioner',
+	'rel.cal.sessionsCaption': 'Hver kalibreringssession med master og bedømmere under oplæring',
 	'rel.cal.noCalSessions': 'Ingen kalibreringssessioner endnu.',
 	'rel.cal.session': 'Session',
 	'rel.cal.sessionName': 'Session #{id}, {date}',

@@ -102,7 +102,7 @@ export const reliabilityEn = {
 	'rel.cal.markButton': 'Make it a calibration session',
 	'rel.cal.marked': 'The calibration session is ready.',
 	'rel.cal.sessions': 'Calibration sessions',
-	'rel.cal.sessionsCaption': 'Calibration sessions',
+	'rel.cal.sessionsCaption': 'Each calibration session with its master and trainees',
 	'rel.cal.noCalSessions': 'No calibration sessions yet.',
 	'rel.cal.session': 'Session',
 	'rel.cal.sessionName': 'Session #{id}, {date}',

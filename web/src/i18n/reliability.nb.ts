@@ -102,7 +102,7 @@ export const reliabilityNb: { readonly [K in keyof typeof reliabilityEn]: string
 	'rel.cal.markButton': 'Gjør den til kalibreringstime',
 	'rel.cal.marked': 'Kalibreringstimen er klar.',
 	'rel.cal.sessions': 'Kalibreringstimer',
-	'rel.cal.sessionsCaption': 'Kalibreringstimer',
+	'rel.cal.sessionsCaption': 'Hver kalibreringstime med master og skårere under opplæring',
 	'rel.cal.noCalSessions': 'Ingen kalibreringstimer ennå.',
 	'rel.cal.session': 'Time',
 	'rel.cal.sessionName': 'Time #{id}, {date}',
