@@ -375,6 +375,31 @@ test('calibration: the trainee rates blind, sees the master item by item after s
   assert.ok((await admin.get('/api/audit?action=calibration.create')).json.total >= 2);
 });
 
+test('a new master is filled in by a supervisor; the trainee is compared only once it is submitted', async () => {
+  const s2 = sessionsA[2];
+  const c = await admin.post('/api/calibration/sessions', { submission_id: s2.id, master: 'new' });
+  assert.equal(c.status, 201, c.text);
+  assert.equal(c.json.master_state, 'in_progress');
+  const master = c.json.master_rating_id;
+  const t = (await admin.post(`/api/calibration/sessions/${c.json.id}/trainees`, { trainee_ids: [trainee.id] })).json.trainees[0].rating_id;
+  await send(trainee.client, t, scoreOps(() => 4));
+  assert.equal((await trainee.client.post(`/api/ratings/${t}/submit`, {})).status, 200);
+  let mine = (await trainee.client.get('/api/me/calibration')).json.sessions.find((x) => x.rating_id === t);
+  assert.equal(mine.master_ready, false);
+  assert.equal(mine.comparison, null);
+  // Neither the trainee nor the session's rater may write the master (the rater, who made the
+  // consensus, may read it); a supervisor may.
+  assert.equal((await trainee.client.post(`/api/ratings/${master}/changes`, { client: 'x', seq: 1, base_version: 1, ops: [] })).status, 404);
+  assert.equal((await r1.client.post(`/api/ratings/${master}/changes`, { client: 'x', seq: 1, base_version: 1, ops: [] })).status, 403);
+  await send(supervisor.client, master, scoreOps(() => 5));
+  assert.equal((await supervisor.client.post(`/api/ratings/${master}/submit`, {})).status, 200);
+  mine = (await trainee.client.get('/api/me/calibration')).json.sessions.find((x) => x.rating_id === t);
+  assert.equal(mine.master_ready, true);
+  assert.ok(mine.comparison.every((x) => x.difference === -1));
+  assert.equal(mine.agreement.within_one, 1);
+  assert.equal((await admin.get(`/api/submissions/${s2.id}`)).json.state, 'approved');
+});
+
 test('roles: lab staff only for reliability, drift and calibration; institution admins for figures alone', async () => {
   const therapist = instA.therapists[0];
   const researcher = await makeUser(srv, admin, 'researcher');
