@@ -20,6 +20,7 @@ enum field_type {
 	F_ID_LIST, /* an array of positive whole numbers (at most max entries; 0 = 100) */
 	F_ARRAY,   /* an array of objects (at most max entries); the handler checks each */
 	F_NAMES,   /* an array of names of 1 to 64 letters, digits and _ (at most max entries) */
+	F_NUMBER,  /* a finite number, integer or not, from min to max */
 };
 
 struct api_field {
@@ -245,5 +246,25 @@ enum kv_err api_export_shred(struct api_req *req, long long id);
 /* Answers with one of export id's files, decrypted; audited as a download. */
 enum kv_err api_export_send(struct api_req *req, struct api_resp *resp, long long id,
                             const char *name);
+
+/* Reliability, drift, calibration and the lab's figures (reliability.c, calibration.c,
+ * lab_figures.c). */
+enum kv_err api_reliability_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_reliability_drift(struct api_req *req, struct api_resp *resp);
+enum kv_err api_lab_settings_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_lab_settings_put(struct api_req *req, struct api_resp *resp);
+enum kv_err api_lab_figures(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_sessions_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_sessions_create(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_sessions_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_sessions_retire(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_trainees_add(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_candidates(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_trainees_list(struct api_req *req, struct api_resp *resp);
+enum kv_err api_calibration_trainee_get(struct api_req *req, struct api_resp *resp);
+enum kv_err api_my_calibration(struct api_req *req, struct api_resp *resp);
+/* 1 when the user is a trainee on a calibration session of the submission still in use (so may
+ * play its recording). */
+int api_calibration_trainee(struct api_req *req, long long submission_id);
 
 #endif

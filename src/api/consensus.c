@@ -54,14 +54,15 @@ enum kv_err api_submission_ratings(struct api_req *req, struct api_resp *resp)
 		                 "SELECT r.id, r.kind, r.rater_id, u.email AS rater_email, "
 		                 "u.display_name AS rater_name, r.state, r.submitted_at, "
 		                 "r.based_on FROM ratings r LEFT JOIN users u ON u.id = r.rater_id "
-		                 "WHERE r.submission_id = ?1 AND r.state <> 'ended' ORDER BY r.id",
+		                 "WHERE r.submission_id = ?1 AND r.state <> 'ended' AND (r.kind <> "
+		                 "'rater' OR r.assignment_id IS NOT NULL) ORDER BY r.id",
 		                 a, 1, NULL);
 	else /* before everyone has submitted a rater learns only of their own */
 		items =
 		    db_json_rows(req->db,
 		                 "SELECT r.id, r.kind, r.rater_id, r.state, r.submitted_at FROM "
 		                 "ratings r WHERE r.submission_id = ?1 AND r.rater_id = ?2 AND "
-		                 "r.kind = 'rater'",
+		                 "r.kind = 'rater' AND r.assignment_id IS NOT NULL",
 		                 a, 2, NULL);
 	api_json(resp, 200,
 	         json_pack("{s:o, s:b}", "items", items ? items : json_array(), "all_submitted",

@@ -76,6 +76,10 @@ static int may_read(struct api_req *req, json_t *r)
 	if (json_integer_value(json_object_get(r, "rater_id")) == req->user.id &&
 	    !strcmp(json_string_value(json_object_get(r, "kind")), "rater"))
 		return 1;
+	/* A trainee's calibration rating has no assignment: the trainee's and the lab's only. */
+	if (!strcmp(json_string_value(json_object_get(r, "kind")), "rater") &&
+	    json_is_null(json_object_get(r, "assignment_id")))
+		return 0;
 	return api_rater_assigned(req, sub) && api_all_ratings_in(req->db, sub);
 }
 

@@ -21,7 +21,8 @@
 static int visible_recording(struct api_req *req, struct api_resp *resp, struct recording_row *r)
 {
 	if (db_recording_row(req->db, req->id, r) != KV_OK || strcmp(r->kind, "original") ||
-	    !api_may_see_submission(req, r->submission_id)) {
+	    (!api_may_see_submission(req, r->submission_id) &&
+	     !api_calibration_trainee(req, r->submission_id))) {
 		if (req->user.role == ROLE_RATER && db_recording_row(req->db, req->id, r) == KV_OK)
 			api_error(resp, KV_EPERM, "not_assigned",
 			          "you are not assigned to rate this submission");

@@ -2,6 +2,7 @@
  * validation of every declared parameter, before any handler runs. Deny by default. */
 #include "api/api_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -260,6 +261,12 @@ static const char *check_field(const struct api_field *f, json_t *v)
 		}
 		return NULL;
 	}
+	case F_NUMBER:
+		if (!json_is_number(v) || !isfinite(json_number_value(v)))
+			return "must be a number";
+		if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max)
+			return "is out of range";
+		return NULL;
 	case F_TOTP:
 		if (!json_is_string(v) || strlen(json_string_value(v)) != 6 ||
 		    strspn(json_string_value(v), "0123456789") != 6)

@@ -351,6 +351,54 @@ static const struct api_field export_withdraw_body[] = {
     FIELDS_END,
 };
 
+static const char *const period_choices[] = {"month", "quarter", NULL};
+static const char *const master_choices[] = {"consensus", "new", NULL};
+
+static const struct api_field reliability_query[] = {
+    {"instrument_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    {"from", F_DATE, 0, 0, 0, NULL},
+    {"to", F_DATE, 0, 0, 0, NULL},
+    {"tolerance_ms", F_INT, 0, 0, 60000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field drift_query[] = {
+    {"instrument_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    {"from", F_DATE, 0, 0, 0, NULL},
+    {"to", F_DATE, 0, 0, 0, NULL},
+    {"period", F_ENUM, 0, 0, 0, period_choices},
+    {"rater_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field lab_settings_body[] = {
+    {"drift_band", F_NUMBER, 0, 0, 10, NULL},
+    {"drift_period", F_ENUM, 0, 0, 0, period_choices},
+    {"calibration_icc", F_NUMBER, 0, 0, 1, NULL},
+    {"calibration_min_sessions", F_INT, 0, 1, 100, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field figures_query[] = {
+    {"instrument_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    {"year", F_INT, 0, 1900, 2200, NULL},
+    {"programme_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"programme_kind", F_ENUM, 0, 0, 0, programme_choices},
+    {"institution_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field calibration_body[] = {
+    {"submission_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    {"master", F_ENUM, 0, 0, 0, master_choices},
+    FIELDS_END,
+};
+
+static const struct api_field trainees_body[] = {
+    {"trainee_ids", F_ID_LIST, 1, 0, 20, NULL},
+    FIELDS_END,
+};
+
 const struct api_route api_routes[] = {
     {M_GET, "/api/health", 0, R_PUBLIC, 0, NULL, no_fields, api_health, NULL},
 
@@ -553,6 +601,33 @@ const struct api_route api_routes[] = {
      NULL},
     {M_GET, "/api/exports/{id}/data.dta", RESEARCHER, 0, 0, NULL, no_fields, api_exports_file,
      NULL},
+    {M_GET, "/api/reliability", ADMIN | SUPERVISOR, 0, 0, NULL, reliability_query,
+     api_reliability_get, NULL},
+    {M_GET, "/api/reliability/drift", ADMIN | SUPERVISOR, 0, 0, NULL, drift_query,
+     api_reliability_drift, NULL},
+    {M_GET, "/api/lab-settings", ADMIN | SUPERVISOR, 0, 0, NULL, no_fields, api_lab_settings_get,
+     NULL},
+    {M_PUT, "/api/lab-settings", ADMIN, 0, SMALL_BODY, lab_settings_body, no_fields,
+     api_lab_settings_put, NULL},
+    {M_GET, "/api/lab-figures", ADMIN | SUPERVISOR | INST_ADMIN, 0, 0, NULL, figures_query,
+     api_lab_figures, NULL},
+    {M_GET, "/api/calibration/sessions", ADMIN | SUPERVISOR, 0, 0, NULL, no_fields,
+     api_calibration_sessions_list, NULL},
+    {M_POST, "/api/calibration/sessions", ADMIN, 0, SMALL_BODY, calibration_body, no_fields,
+     api_calibration_sessions_create, NULL},
+    {M_GET, "/api/calibration/sessions/{id}", ADMIN | SUPERVISOR, 0, 0, NULL, no_fields,
+     api_calibration_sessions_get, NULL},
+    {M_POST, "/api/calibration/sessions/{id}/trainees", ADMIN, 0, SMALL_BODY, trainees_body,
+     no_fields, api_calibration_trainees_add, NULL},
+    {M_POST, "/api/calibration/sessions/{id}/retire", ADMIN, 0, SMALL_BODY, no_fields, no_fields,
+     api_calibration_sessions_retire, NULL},
+    {M_GET, "/api/calibration/candidates", ADMIN | SUPERVISOR, 0, 0, NULL, no_fields,
+     api_calibration_candidates, NULL},
+    {M_GET, "/api/calibration/trainees", ADMIN | SUPERVISOR, 0, 0, NULL, no_fields,
+     api_calibration_trainees_list, NULL},
+    {M_GET, "/api/calibration/trainees/{id}", ADMIN | SUPERVISOR, 0, 0, NULL, no_fields,
+     api_calibration_trainee_get, NULL},
+    {M_GET, "/api/me/calibration", RATER, 0, 0, NULL, no_fields, api_my_calibration, NULL},
 };
 
 const size_t api_n_routes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -503,5 +503,37 @@ const char *const db_sqlite_migrations[] = {
     "  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
     "  PRIMARY KEY (export_id, submission_id));"
     "CREATE INDEX export_sessions_submission ON export_sessions(submission_id);",
+    /* 7: reliability: the lab's settings for rater drift and calibration (one row), and
+     * calibration sessions: an approved submission whose consent covers rater training, its
+     * master rating, and the trainees who rate it (their ratings have no assignment, so they
+     * never count in the submission's own workflow). Uses only tables of migrations 1-5. */
+    "CREATE TABLE lab_settings ("
+    "  one INTEGER PRIMARY KEY CHECK (one = 1),"
+    "  drift_band REAL NOT NULL DEFAULT 1.0 CHECK (drift_band > 0 AND drift_band <= 10),"
+    "  drift_period TEXT NOT NULL DEFAULT 'quarter' CHECK (drift_period IN ('month','quarter')),"
+    "  calibration_icc REAL NOT NULL DEFAULT 0.70"
+    "    CHECK (calibration_icc > 0 AND calibration_icc <= 1),"
+    "  calibration_min_sessions INTEGER NOT NULL DEFAULT 5"
+    "    CHECK (calibration_min_sessions BETWEEN 1 AND 100),"
+    "  updated_at INTEGER,"
+    "  updated_by INTEGER REFERENCES users(id));"
+    "INSERT INTO lab_settings (one) VALUES (1);"
+
+    "CREATE TABLE calibration_sessions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  submission_id INTEGER NOT NULL UNIQUE REFERENCES submissions(id),"
+    "  master_rating_id INTEGER NOT NULL UNIQUE REFERENCES ratings(id),"
+    "  created_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  retired_at INTEGER);"
+    "CREATE TABLE calibration_trainees ("
+    "  id INTEGER PRIMARY KEY,"
+    "  session_id INTEGER NOT NULL REFERENCES calibration_sessions(id),"
+    "  trainee_id INTEGER NOT NULL REFERENCES users(id),"
+    "  rating_id INTEGER NOT NULL UNIQUE REFERENCES ratings(id),"
+    "  assigned_by INTEGER REFERENCES users(id),"
+    "  assigned_at INTEGER NOT NULL,"
+    "  UNIQUE (session_id, trainee_id));"
+    "CREATE INDEX calibration_trainees_trainee ON calibration_trainees(trainee_id);",
     NULL,
 };

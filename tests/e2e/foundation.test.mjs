@@ -84,7 +84,7 @@ test('the first password change is forced, with rules and field errors', async (
 	await page.locator('#fpw-new').fill(ADMIN_PASSWORD);
 	await page.locator('#fpw-repeat').fill(ADMIN_PASSWORD);
 	await page.getByRole('button', { name: 'Change password' }).click();
-	assert.deepEqual(await navLinks(), ['Overview', 'Inbox', 'Feedback', 'Institutions', 'Users', 'Audit log', 'Export requests', 'API tokens', 'Account']);
+	assert.deepEqual(await navLinks(), ['Overview', 'Inbox', 'Feedback', 'Institutions', 'Users', 'Audit log', 'Export requests', 'Reliability', 'Lab figures', 'API tokens', 'Account']);
 	await assertAccessible(page, 'the lab admin overview');
 });
 
@@ -130,16 +130,16 @@ test('the admin creates a rater and sees the one-time password once', async () =
 test('the language switches nb → en → da and is kept in the profile', async () => {
 	await setLanguage('nb');
 	await page.getByRole('heading', { level: 1, name: 'Brukere' }).waitFor();
-	assert.deepEqual(await navLinks(), ['Oversikt', 'Innboks', 'Tilbakemeldinger', 'Institusjoner', 'Brukere', 'Revisjonslogg', 'Uttrekksforespørsler', 'API-nøkler', 'Konto']);
+	assert.deepEqual(await navLinks(), ['Oversikt', 'Innboks', 'Tilbakemeldinger', 'Institusjoner', 'Brukere', 'Revisjonslogg', 'Uttrekksforespørsler', 'Pålitelighet', 'Laboratoriets tall', 'API-nøkler', 'Konto']);
 	assert.equal(await page.getByRole('button', { name: 'Logg ut' }).count(), 1);
 
 	await setLanguage('en');
 	await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
-	assert.deepEqual(await navLinks(), ['Overview', 'Inbox', 'Feedback', 'Institutions', 'Users', 'Audit log', 'Export requests', 'API tokens', 'Account']);
+	assert.deepEqual(await navLinks(), ['Overview', 'Inbox', 'Feedback', 'Institutions', 'Users', 'Audit log', 'Export requests', 'Reliability', 'Lab figures', 'API tokens', 'Account']);
 
 	await setLanguage('da');
 	await page.getByRole('heading', { level: 1, name: 'Brugere' }).waitFor();
-	assert.deepEqual(await navLinks(), ['Oversigt', 'Indbakke', 'Feedback', 'Institutioner', 'Brugere', 'Revisionslog', 'Anmodninger om udtræk', 'API-nøgler', 'Konto']);
+	assert.deepEqual(await navLinks(), ['Oversigt', 'Indbakke', 'Feedback', 'Institutioner', 'Brugere', 'Revisionslog', 'Anmodninger om udtræk', 'Pålidelighed', 'Laboratoriets tal', 'API-nøgler', 'Konto']);
 	assert.equal(await page.getByRole('button', { name: 'Log ud' }).count(), 1);
 
 	await page.waitForFunction(async () => (await (await fetch('/api/me')).json()).locale === 'da');
@@ -244,7 +244,7 @@ test('the rater signs in with the one-time password, must choose a password and 
 	await page.locator('#ftotp-code').fill(totp(secret));
 	await page.getByRole('button', { name: 'Confirm and turn on' }).click();
 
-	assert.deepEqual(await navLinks(), ['Overview', 'My ratings', 'Feedback', 'API tokens', 'Account']);
+	assert.deepEqual(await navLinks(), ['Overview', 'My ratings', 'Feedback', 'My calibration', 'API tokens', 'Account']);
 	await page.getByRole('heading', { level: 1, name: /Welcome/ }).waitFor();
 	await page.getByText('You code the therapist’s interventions', { exact: false }).waitFor();
 	await assertAccessible(page, 'the rater overview');

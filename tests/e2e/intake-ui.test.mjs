@@ -399,7 +399,7 @@ describe('intake screens against the stand-in API', () => {
 
 	test('the lab admin registers an institution, with the organisation number checked', async () => {
 		await signInAdmin();
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Inbox', 'Feedback', 'Institutions', 'Users', 'Audit log', 'Export requests', 'API tokens', 'Account']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Inbox', 'Feedback', 'Institutions', 'Users', 'Audit log', 'Export requests', 'Reliability', 'Lab figures', 'API tokens', 'Account']);
 		await nav(page, 'Institutions');
 		await page.getByText('No institutions are registered yet.').waitFor();
 		await assertAccessible(page, 'the institutions page, empty');
@@ -765,7 +765,7 @@ describe('intake screens against the stand-in API', () => {
 		const u = mock.addUser({ email: INST_ADMIN.email, role: 'institution_admin', display_name: 'Ine Leder', institution_id: oslo.id, password: INST_ADMIN.password, must: false });
 		u.locale = 'en';
 		await signIn(page, web.url, INST_ADMIN.email, INST_ADMIN.password);
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'My institution', 'API tokens', 'Account']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'My institution', 'Lab figures', 'API tokens', 'Account']);
 		await nav(page, 'My institution');
 		await loaded(page);
 		await page.getByRole('heading', { level: 2, name: 'Oslo MBT-klinikk' }).waitFor();
@@ -807,7 +807,7 @@ describe('intake screens against the stand-in API', () => {
 	test('in Norwegian and Danish, dates in the locale', async () => {
 		await page.locator('#lang-header').selectOption('nb');
 		await page.getByRole('heading', { level: 2, name: 'Databehandleravtaler' }).waitFor();
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Oversikt', 'Innboks', 'Tilbakemeldinger', 'Institusjoner', 'Brukere', 'Revisjonslogg', 'Uttrekksforespørsler', 'API-nøkler', 'Konto']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Oversikt', 'Innboks', 'Tilbakemeldinger', 'Institusjoner', 'Brukere', 'Revisjonslogg', 'Uttrekksforespørsler', 'Pålitelighet', 'Laboratoriets tall', 'API-nøkler', 'Konto']);
 		await page.getByRole('row').filter({ hasText: '2026-1' }).filter({ hasText: 'Sagt opp' }).filter({ hasText: '10. jan. 2026' }).waitFor();
 		await assertAccessible(page, 'the institution page in Norwegian');
 		await page.locator('#lang-header').selectOption('da');

@@ -176,7 +176,7 @@ test('the lab admin assigns two raters from the inbox', async () => {
 
 test('rater A codes with the keyboard, scores, keeps working offline and submits', async () => {
 	await signIn(raterA.email, raterA.password, raterA.secret);
-	assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'My ratings', 'Feedback', 'API tokens', 'Account']);
+	assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'My ratings', 'Feedback', 'My calibration', 'API tokens', 'Account']);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'My ratings' }).click();
 	await page.getByRole('heading', { level: 2, name: 'To rate (1)' }).waitFor();
 	await page.getByText('Do I challenge enough?').waitFor();

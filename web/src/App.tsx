@@ -21,6 +21,7 @@ import { SubmissionsPage } from './pages/SubmissionsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { exportPages } from './pages/exports/routes';
+import { reliabilityPages } from './pages/reliability/routes';
 import { workspacePages, workspacePatterns } from './pages/workspace/routes';
 import { feedbackPages, feedbackPatterns } from './pages/feedback/routes';
 import { ROUTES, usePath } from './router';
@@ -61,6 +62,7 @@ const PAGES: Record<string, PageDef> = {
 	...workspacePages,
 	...exportPages,
 	...feedbackPages,
+	...reliabilityPages,
 };
 
 const PATTERNS: [RegExp, PageDef][] = [

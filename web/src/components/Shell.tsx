@@ -5,6 +5,7 @@ import { useApp } from '../app-context';
 import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
 import { exportNav } from '../pages/exports/routes';
+import { reliabilityNav } from '../pages/reliability/routes';
 import { workspaceNav } from '../pages/workspace/routes';
 import { feedbackNav } from '../pages/feedback/routes';
 import { LanguageSelect } from './LanguageSelect';
@@ -27,6 +28,7 @@ export function navItems(role: Role): NavItem[] {
 	}
 	if (role === 'institution_admin') items.push({ path: ROUTES.myInstitution, label: 'nav.myInstitution' });
 	items.push(...exportNav(role));
+	items.push(...reliabilityNav(role));
 	items.push({ path: ROUTES.tokens, label: 'nav.tokens' }, { path: ROUTES.account, label: 'nav.account' });
 	return items;
 }

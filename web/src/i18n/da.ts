@@ -3,6 +3,7 @@ import type { Messages } from './types';
 import { exportsDa } from './exports.da';
 import { transcriptDa } from './transcript.da';
 import { feedbackDa } from './feedback.da';
+import { reliabilityDa } from './reliability.da';
 import { workspaceDa } from './workspace.da';
 
 export const da: Messages = {
@@ -10,6 +11,7 @@ export const da: Messages = {
 	...exportsDa,
 	...transcriptDa,
 	...feedbackDa,
+	...reliabilityDa,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Spring til hovedindholdet',

@@ -3,6 +3,7 @@
 import { exportsEn } from './exports.en';
 import { transcriptEn } from './transcript.en';
 import { feedbackEn } from './feedback.en';
+import { reliabilityEn } from './reliability.en';
 import { workspaceEn } from './workspace.en';
 
 export const en = {
@@ -10,6 +11,7 @@ export const en = {
 	...exportsEn,
 	...transcriptEn,
 	...feedbackEn,
+	...reliabilityEn,
 	'app.name': 'kvalab',
 	'app.tagline': 'Quality laboratory for psychotherapy',
 	'app.skip': 'Skip to main content',

@@ -3,6 +3,7 @@ import type { Messages } from './types';
 import { exportsNb } from './exports.nb';
 import { transcriptNb } from './transcript.nb';
 import { feedbackNb } from './feedback.nb';
+import { reliabilityNb } from './reliability.nb';
 import { workspaceNb } from './workspace.nb';
 
 export const nb: Messages = {
@@ -10,6 +11,7 @@ export const nb: Messages = {
 	...exportsNb,
 	...transcriptNb,
 	...feedbackNb,
+	...reliabilityNb,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Hopp til hovedinnholdet',

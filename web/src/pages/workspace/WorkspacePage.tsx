@@ -18,6 +18,8 @@ import { WorkspacePlayer } from '../../components/workspace/WorkspacePlayer';
 import { clockTenths, usePlayer } from '../../components/workspace/usePlayer';
 import { useI18n } from '../../i18n';
 import { linkClick } from '../../router';
+import { REL_ROUTES } from '../reliability/paths';
+import { calibrationContext } from '../reliability/relapi';
 import { Autosave } from './autosave';
 import { type Form, countsPerItem, makeForm, scoreControlId } from './instrument';
 import { type RatingDiff, diffIsEmpty, diffRatings, interventionOp, inverseOps, newClientId } from './ops';
@@ -61,6 +63,11 @@ export function WorkspacePage({ id }: { id: number }) {
 			if (user.role === 'rater') {
 				const mine = (await wsApi.myAssignments()).items.find((a) => a.submission_id === rating.submission_id);
 				if (mine) ctx = contextOfAssignment(mine);
+				else {
+					/* A calibration session's rating has no assignment: its facts come from there. */
+					const cal = await calibrationContext(rating.id);
+					if (cal) ctx = { title: t('ws.session', { n: cal.session.session_number ?? '' }), facts: [cal.session.instrument_name ?? ''].filter(Boolean), questions: '', recordingId: cal.session.recording_id, due: null };
+				}
 			} else {
 				try {
 					const s = await wsApi.submission(rating.submission_id);
@@ -159,7 +166,9 @@ function Workspace({ rating, def, ctx, recording, mediaUrl, mediaError }: Loaded
 	const view = eng.view();
 	const canWrite =
 		view.state === 'in_progress' &&
-		((view.kind === 'rater' && user.role === 'rater' && view.rater_id === user.id) || (view.kind === 'consensus' && (user.role === 'rater' || user.role === 'supervisor')));
+		((view.kind === 'rater' && user.role === 'rater' && view.rater_id === user.id) ||
+			(view.kind === 'consensus' && (user.role === 'rater' || user.role === 'supervisor')) ||
+			(view.kind === 'master' && user.role === 'supervisor'));
 	const readOnly = !canWrite;
 	const durationMs = Math.round((player.duration || durationS) * 1000);
 	const counts = useMemo(() => countsPerItem(form, view.interventions), [form, view.interventions]);
@@ -426,9 +435,15 @@ function Workspace({ rating, def, ctx, recording, mediaUrl, mediaError }: Loaded
 			{done && (
 				<div class="notice notice-success" role="status">
 					{done}{' '}
-					<a href={queuePath()} onClick={(e) => linkClick(e, navigate, queuePath())}>
-						{t('ws.backToQueue')}
-					</a>
+					{view.kind === 'rater' && view.assignment_id === null ? (
+						<a href={REL_ROUTES.myCalibration} onClick={(e) => linkClick(e, navigate, REL_ROUTES.myCalibration)}>
+							{t('rel.my.back')}
+						</a>
+					) : (
+						<a href={queuePath()} onClick={(e) => linkClick(e, navigate, queuePath())}>
+							{t('ws.backToQueue')}
+						</a>
+					)}
 				</div>
 			)}
 			{conflict && <ConflictNotice diff={conflict} form={form} onDismiss={() => setConflict(null)} />}
