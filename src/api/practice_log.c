@@ -68,7 +68,9 @@ static int entry_ok(struct api_req *req, struct api_resp *resp)
 		                "must not be in the future");
 		return -1;
 	}
-	if (api_has(req, "goal_id") && !api_practice_goal_mine(req, api_int(req, "goal_id", 0))) {
+	/* goal_id 0 means no goal (null would mean "not given", as everywhere in the API). */
+	if (api_int(req, "goal_id", 0) &&
+	    !api_practice_goal_mine(req, api_int(req, "goal_id", 0))) {
 		api_field_error(resp, KV_EINVAL, "unknown_goal", "goal_id",
 		                "is not one of your goals");
 		return -1;
@@ -150,15 +152,14 @@ enum kv_err api_practice_log_patch(struct api_req *req, struct api_resp *resp)
 	if (entry_ok(req, resp))
 		return KV_EINVAL;
 	{
-		/* goal_id null removes the goal; absent leaves it. */
-		json_t *goal = json_object_get(req->json, "goal_id");
+		/* goal_id 0 removes the goal; absent leaves it. */
 		struct db_arg a[] = {ARG_TEXT(api_str(req, "date")),
 		                     api_has(req, "minutes") ? ARG_INT(api_int(req, "minutes", 0))
 		                                             : ARG_NULL,
 		                     ARG_TEXT(api_str(req, "activity")),
 		                     ARG_TEXT(api_str(req, "domain")),
 		                     ARG_ID(api_int(req, "goal_id", 0)),
-		                     ARG_INT(goal != NULL),
+		                     ARG_INT(api_has(req, "goal_id")),
 		                     ARG_TEXT(api_str(req, "reflection")),
 		                     ARG_INT(req->now),
 		                     ARG_INT(req->id)};

@@ -313,7 +313,7 @@ static const struct api_field goal_create_body[] = {
 	{"date", F_DATE, req, 0, 0, NULL}, {"minutes", F_INT, req, 1, 600, NULL},                  \
 	    {"activity", F_ENUM, req, 0, 0, practice_activity_name},                               \
 	    {"domain", F_ENUM, req, 0, 0, practice_domain_name},                                   \
-	    {"goal_id", F_INT, 0, 1, 9007199254740991LL, NULL},                                    \
+	    {"goal_id", F_INT, 0, 0, 9007199254740991LL, NULL},                                    \
 	{                                                                                          \
 		"reflection", F_TEXT, 0, 0, 2000, NULL                                             \
 	}
