@@ -64,7 +64,7 @@ static int entry_ok(struct api_req *req, struct api_resp *resp)
 
 	api_today(req->now, today);
 	if (date && strcmp(date, today) > 0) {
-		api_field_error(resp, KV_EINVAL, "invalid_date", "date",
+		api_field_error(resp, KV_EINVAL, "future_date", "date",
 		                "must not be in the future");
 		return -1;
 	}

@@ -21,6 +21,7 @@ import { SubmissionsPage } from './pages/SubmissionsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { workspacePages, workspacePatterns } from './pages/workspace/routes';
+import { practicePages } from './pages/practice/routes';
 import { ROUTES, usePath } from './router';
 import { stopAllUploads } from './upload';
 import { ForcedPasswordScreen, ForcedTotpScreen } from './screens/ForcedScreens';
@@ -57,6 +58,7 @@ const PAGES: Record<string, PageDef> = {
 	[ROUTES.institutions]: { title: 'nav.institutions', roles: LAB, render: () => <InstitutionsPage /> },
 	[ROUTES.myInstitution]: { title: 'nav.myInstitution', roles: ['institution_admin'], render: () => <MyInstitutionPage /> },
 	...workspacePages,
+	...practicePages,
 };
 
 const PATTERNS: [RegExp, PageDef][] = [

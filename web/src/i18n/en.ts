@@ -1,9 +1,11 @@
 /* English messages. This catalogue defines the keys: nb.ts and da.ts must have every one. */
 
 import { workspaceEn } from './workspace.en';
+import { practiceEn } from './practice.en';
 
 export const en = {
 	...workspaceEn,
+	...practiceEn,
 	'app.name': 'kvalab',
 	'app.tagline': 'Quality laboratory for psychotherapy',
 	'app.skip': 'Skip to main content',

@@ -1,9 +1,11 @@
 /* Norsk bokmål. Every key of en.ts must be here; a missing or extra key is a type error. */
 import type { Messages } from './types';
 import { workspaceNb } from './workspace.nb';
+import { practiceNb } from './practice.nb';
 
 export const nb: Messages = {
 	...workspaceNb,
+	...practiceNb,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Hopp til hovedinnholdet',

@@ -4,6 +4,8 @@ import { PageHeading } from '../components/PageHeading';
 import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
 import { WS_ROUTES } from './workspace/paths';
+import { PRACTICE_ROUTES } from './practice/paths';
+import { PracticeDueNotice } from './practice/routes';
 
 export function HomePage() {
 	const { t } = useI18n();
@@ -12,6 +14,7 @@ export function HomePage() {
 	const now: { path: string; text: MessageKey; link: MessageKey }[] = [];
 	if (role === 'therapist') {
 		now.push({ path: ROUTES.submissions, text: 'home.now.submissions', link: 'nav.submissions' }, { path: ROUTES.cases, text: 'home.now.cases', link: 'nav.cases' });
+		now.push({ path: PRACTICE_ROUTES.practice, text: 'practice.home.text', link: 'practice.nav' });
 	}
 	if (role === 'rater') now.push({ path: WS_ROUTES.queue, text: 'ws.home.queue', link: 'ws.nav.queue' });
 	if (role === 'lab_admin' || role === 'supervisor') now.push({ path: ROUTES.inbox, text: role === 'lab_admin' ? 'home.now.inbox' : 'home.now.inboxRead', link: 'nav.inbox' });
@@ -29,6 +32,7 @@ export function HomePage() {
 		<div class="page page-home">
 			<PageHeading>{t('home.title', { name: user.display_name || user.email })}</PageHeading>
 			<p class="lead">{t('home.role', { role: t(`role.${user.role}`) })}</p>
+			{role === 'therapist' && <PracticeDueNotice />}
 			<div class="cards">
 				<section class="card" aria-labelledby="home-what">
 					<h2 id="home-what">{t('home.whatTitle')}</h2>

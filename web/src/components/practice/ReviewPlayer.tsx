@@ -1,0 +1,30 @@
+/* The player for a therapist's own recording: the usual RecordingPlayer, and the time spent
+ * watching logged as deliberate practice (see useReviewLogging). For the feedback page and the
+ * practice page. */
+import { useRef } from 'preact/hooks';
+import type { Recording } from '../../api';
+import { useI18n } from '../../i18n';
+import { RecordingPlayer } from '../RecordingPlayer';
+import { type ReviewResult } from '../../pages/practice/practiceApi';
+import { useReviewLogging } from './useReviewLogging';
+
+interface Props {
+	rec: Recording;
+	label: string;
+	id?: string;
+	onLogged?: (r: ReviewResult) => void;
+}
+
+export function ReviewPlayer({ rec, label, id = 'review-player', onLogged }: Props) {
+	const { t } = useI18n();
+	const box = useRef<HTMLDivElement>(null);
+	const review = useReviewLogging(box, onLogged ? { onLogged } : {});
+	return (
+		<div class="pr-review" ref={box}>
+			<RecordingPlayer rec={rec} label={label} id={id} />
+			<p class="hint" role="status">
+				{review.minutes > 0 ? t('practice.review.logged', { n: review.minutes }) : t('practice.review.counts')}
+			</p>
+		</div>
+	);
+}
