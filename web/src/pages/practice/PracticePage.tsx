@@ -173,7 +173,7 @@ export function PracticePage() {
 										<td>{t(`practice.state.${g.state}`)}</td>
 										<td class="num">{num(g.practice_minutes)}</td>
 										<td class="cell-actions">
-											<div class="action-stack">
+											<div class="pr-actions">
 												{g.state === 'active' && (
 													<button type="button" class="button button-small" aria-label={t('practice.goals.logFor', { goal: g.description })} onClick={() => setEditing({ kind: 'new', goalId: g.id })}>
 														{t('practice.goals.log')}
@@ -267,7 +267,7 @@ export function PracticePage() {
 										<td class="break">{e.goal_description ?? <span class="muted">{t('practice.log.noGoal')}</span>}</td>
 										<td class="break pre-line">{e.reflection}</td>
 										<td class="cell-actions">
-											<div class="action-stack">
+											<div class="pr-actions">
 												<button type="button" class="button button-small" aria-label={t('practice.log.editLabel', { date: day(e.date) })} onClick={() => setEditing({ kind: 'edit', entry: e })}>
 													{t('practice.log.edit')}
 												</button>
