@@ -216,7 +216,9 @@ TEST(test_practice_therapist_effects_need_enough_therapists)
 	CHECK_STR(json_string_value(json_object_get(e, "reason")), "too_few_therapists");
 	json_decref(e);
 	json_decref(rows);
-	e = practice_therapist_effects(json_array(), 5);
+	rows = json_array();
+	e = practice_therapist_effects(rows, 5);
 	CHECK(json_is_false(json_object_get(e, "available")));
 	json_decref(e);
+	json_decref(rows);
 }
