@@ -1,8 +1,9 @@
 /* The player for a therapist's own recording: the usual RecordingPlayer, and the time spent
  * watching logged as deliberate practice (see useReviewLogging). For the feedback page and the
- * practice page. */
+ * practice page; for any other role it is just the player (only therapists log practice). */
 import { useRef } from 'preact/hooks';
 import type { Recording } from '../../api';
+import { useApp } from '../../app-context';
 import { useI18n } from '../../i18n';
 import { RecordingPlayer } from '../RecordingPlayer';
 import { type ReviewResult } from '../../pages/practice/practiceApi';
@@ -17,14 +18,18 @@ interface Props {
 
 export function ReviewPlayer({ rec, label, id = 'review-player', onLogged }: Props) {
 	const { t } = useI18n();
+	const { user } = useApp();
+	const enabled = user.role === 'therapist';
 	const box = useRef<HTMLDivElement>(null);
-	const review = useReviewLogging(box, onLogged ? { onLogged } : {});
+	const review = useReviewLogging(box, onLogged ? { enabled, onLogged } : { enabled });
 	return (
 		<div class="pr-review" ref={box}>
 			<RecordingPlayer rec={rec} label={label} id={id} />
-			<p class="hint" role="status">
-				{review.minutes > 0 ? t('practice.review.logged', { n: review.minutes }) : t('practice.review.counts')}
-			</p>
+			{enabled && (
+				<p class="hint" role="status">
+					{review.minutes > 0 ? t('practice.review.logged', { n: review.minutes }) : t('practice.review.counts')}
+				</p>
+			)}
 		</div>
 	);
 }
