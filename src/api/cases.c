@@ -170,6 +170,19 @@ enum kv_err api_cases_consent_form_get(struct api_req *req, struct api_resp *res
 static enum kv_err delete_ratings(struct api_req *req, long long case_id)
 {
 	static const char *const sql[] = {
+	    /* What rests on the ratings goes first: the written feedback on them (the therapist
+	     * keeps the goals agreed in the meeting) and calibration sessions made from them. */
+	    "DELETE FROM feedback_clips WHERE point_id IN (SELECT p.id FROM feedback_points p "
+	    "JOIN submissions s ON s.id = p.submission_id WHERE s.case_id = ?)",
+	    "DELETE FROM feedback_points WHERE submission_id IN (SELECT id FROM submissions WHERE "
+	    "case_id = ?)",
+	    "DELETE FROM feedback WHERE submission_id IN (SELECT id FROM submissions WHERE "
+	    "case_id = ?)",
+	    "DELETE FROM calibration_trainees WHERE session_id IN (SELECT c.id FROM "
+	    "calibration_sessions c JOIN submissions s ON s.id = c.submission_id WHERE s.case_id = "
+	    "?)",
+	    "DELETE FROM calibration_sessions WHERE submission_id IN (SELECT id FROM submissions "
+	    "WHERE case_id = ?)",
 	    "DELETE FROM rating_changes WHERE rating_id IN (SELECT r.id FROM ratings r JOIN "
 	    "submissions s ON s.id = r.submission_id WHERE s.case_id = ?)",
 	    "DELETE FROM interventions WHERE rating_id IN (SELECT r.id FROM ratings r JOIN "

@@ -142,6 +142,14 @@ json_t *api_feedback_json(struct api_req *req, long long sub)
 		    "u.display_name",
 		    a, 1, NULL);
 		json_object_set_new(fb, "participants_available", people ? people : json_array());
+		/* The therapist's notice of publication, so a failed one is seen and sent again. */
+		json_t *mail =
+		    db_json_rows(req->db,
+		                 "SELECT id, to_addr, kind, state, attempts, last_error, "
+		                 "sent_at, created_at FROM mail_outbox WHERE submission_id = "
+		                 "? AND meeting_id IS NULL ORDER BY id",
+		                 a, 1, NULL);
+		json_object_set_new(fb, "mail", mail ? mail : json_array());
 	}
 	return fb;
 }

@@ -2,9 +2,11 @@
  * of its parameters. A route missing here does not exist; docs/openapi.yaml must list each. */
 #include "api/api_int.h"
 #include "api/feedback.h"
+#include "api/practice.h"
 
 #include "core/password.h"
 #include "core/transcript.h"
+#include "core/practice.h"
 #include "core/validate.h"
 #include "util/banned.h"
 
@@ -294,7 +296,72 @@ static const struct api_field goals_query[] = {
 };
 
 static const struct api_field goal_patch_body[] = {
-    {"state", F_ENUM, 1, 0, 0, goal_states},
+    {"state", F_ENUM, 0, 0, 0, goal_states},
+    {"review_date", F_DATE, 0, 0, 0, NULL},
+    FIELDS_END,
+};
+
+/* Deliberate practice (practice.h). */
+static const struct api_field goal_create_body[] = {
+    {"description", F_TEXT, 1, 1, 1000, NULL},
+    {"target", F_TEXT, 1, 1, 500, NULL},
+    {"review_date", F_DATE, 1, 0, 0, NULL},
+    {"instrument_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"item_id", F_STRING, 0, 1, 64, NULL},
+    FIELDS_END,
+};
+
+#define PRACTICE_ENTRY_FIELDS(req)                                                                 \
+	{"date", F_DATE, req, 0, 0, NULL}, {"minutes", F_INT, req, 1, 600, NULL},                  \
+	    {"activity", F_ENUM, req, 0, 0, practice_activity_name},                               \
+	    {"domain", F_ENUM, req, 0, 0, practice_domain_name},                                   \
+	    {"goal_id", F_INT, 0, 0, 9007199254740991LL, NULL},                                    \
+	{                                                                                          \
+		"reflection", F_TEXT, 0, 0, 2000, NULL                                             \
+	}
+
+static const struct api_field practice_create_body[] = {
+    PRACTICE_ENTRY_FIELDS(1),
+    FIELDS_END,
+};
+
+static const struct api_field practice_patch_body[] = {
+    PRACTICE_ENTRY_FIELDS(0),
+    FIELDS_END,
+};
+
+static const struct api_field practice_log_query[] = {
+    {"from", F_DATE, 0, 0, 0, NULL},
+    {"to", F_DATE, 0, 0, 0, NULL},
+    {"goal_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"limit", F_INT, 0, 1, 1000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field practice_review_body[] = {
+    {"viewing", F_STRING, 1, 1, 100, NULL},
+    {"seconds", F_INT, 1, 0, 86400, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field practice_weekly_query[] = {
+    {"weeks", F_INT, 0, 1, 156, NULL},
+    {"lang", F_ENUM, 0, 0, 0, locale_choices},
+    FIELDS_END,
+};
+
+static const struct api_field practice_period_query[] = {
+    {"from", F_DATE, 0, 0, 0, NULL},
+    {"to", F_DATE, 0, 0, 0, NULL},
+    {"lang", F_ENUM, 0, 0, 0, locale_choices},
+    FIELDS_END,
+};
+
+static const struct api_field lab_practice_query[] = {
+    {"from", F_DATE, 0, 0, 0, NULL},
+    {"to", F_DATE, 0, 0, 0, NULL},
+    {"instrument_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"lang", F_ENUM, 0, 0, 0, locale_choices},
     FIELDS_END,
 };
 
@@ -575,6 +642,24 @@ const struct api_route api_routes[] = {
     {M_GET, "/api/goals", WATCHERS, 0, 0, NULL, goals_query, api_goals_list, NULL},
     {M_PATCH, "/api/goals/{id}", WATCHERS, 0, SMALL_BODY, goal_patch_body, no_fields,
      api_goals_patch, NULL},
+    {M_POST, "/api/goals", THERAPIST, 0, SMALL_BODY, goal_create_body, no_fields, api_goals_create,
+     NULL},
+    {M_GET, "/api/practice/log", THERAPIST, 0, 0, NULL, practice_log_query, api_practice_log_list,
+     NULL},
+    {M_POST, "/api/practice/log", THERAPIST, 0, SMALL_BODY, practice_create_body, no_fields,
+     api_practice_log_create, NULL},
+    {M_PATCH, "/api/practice/log/{id}", THERAPIST, 0, SMALL_BODY, practice_patch_body, no_fields,
+     api_practice_log_patch, NULL},
+    {M_DELETE, "/api/practice/log/{id}", THERAPIST, 0, SMALL_BODY, no_fields, no_fields,
+     api_practice_log_delete, NULL},
+    {M_POST, "/api/practice/recording-review", THERAPIST, 0, SMALL_BODY, practice_review_body,
+     no_fields, api_practice_review, NULL},
+    {M_GET, "/api/practice/weekly", THERAPIST, 0, 0, NULL, practice_weekly_query,
+     api_practice_weekly, NULL},
+    {M_GET, "/api/practice/development", THERAPIST, 0, 0, NULL, practice_period_query,
+     api_practice_development, NULL},
+    {M_GET, "/api/lab/practice-effects", ADMIN | SUPERVISOR, 0, 0, NULL, lab_practice_query,
+     api_lab_practice_effects, NULL},
 
     {M_GET, "/api/instruments", ROLE_ANY, 0, 0, NULL, no_fields, api_instruments_list, NULL},
 

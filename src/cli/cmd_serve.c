@@ -13,6 +13,7 @@
 
 #include "api/api.h"
 #include "api/mail_worker.h"
+#include "api/practice.h"
 #include "core/token.h"
 #include "cli/datadir.h"
 #include "cli/instrument_import.h"
@@ -51,12 +52,25 @@ static void *jobs_loop(void *arg)
 	return NULL;
 }
 
-/* Removes expired sessions and stale throttle rows once a minute. */
+/* Mails the reminders of practice goals whose review date has come. */
+static void practice_reminders(struct maintenance *m)
+{
+	struct db *db = db_pool_acquire(m->pool);
+
+	if (!db)
+		return;
+	api_practice_remind(m->ctx, db, (long long)time(NULL));
+	db_pool_release(m->pool, db);
+}
+
+/* Removes expired sessions and stale throttle rows once a minute; practice reminders at start
+ * (the server may have been down on the day) and once a minute. */
 static void *maintenance_loop(void *arg)
 {
 	struct maintenance *m = arg;
 	int tick = 0;
 
+	practice_reminders(m);
 	while (!m->stop) {
 		sleep(1);
 		if (++tick < 60)
@@ -76,6 +90,7 @@ static void *maintenance_loop(void *arg)
 			db_finalize(st);
 		}
 		api_retention_run(m->ctx, db, 0, NULL, NULL);
+		api_practice_remind(m->ctx, db, now);
 		st = db_prepare(db, "DELETE FROM login_locks WHERE until < ?");
 		if (st) {
 			db_bind_int(st, 1, now);

@@ -248,6 +248,32 @@ double stats_reml_objective(const double *y, const double *x, size_t p, const si
 double stats_reml_oneway_objective(const double *y, const size_t *group, size_t n, size_t n_groups,
                                    double lambda);
 
+/* ---- Association between two measures per unit (e.g. per therapist) ---- */
+
+struct stats_corr {
+	size_t n;
+	double r;                  /* Pearson's r, or Spearman's rho (Pearson's r of the ranks) */
+	double t, df, p;           /* t = r sqrt(df / (1 - r^2)), df = n - 2; two-sided p */
+	double ci_lower, ci_upper; /* 95% by Fisher's z (NAN with n < 4) */
+};
+
+/*
+ * Pearson's product-moment correlation of x and y (n pairs). Returns -1 with fewer than 3
+ * pairs, a NAN among them, or either variable constant. p is from the t distribution with
+ * n - 2 degrees of freedom; the interval from Fisher's z with standard error 1 / sqrt(n - 3).
+ */
+int stats_pearson(const double *x, const double *y, size_t n, struct stats_corr *out);
+
+/*
+ * Spearman's rank correlation: Pearson's r of the ranks, tied values sharing their mean rank.
+ * The same conditions and p (the t approximation); the interval uses Fisher's z with the
+ * Bonett-Wright standard error sqrt((1 + rho^2 / 2) / (n - 3)).
+ */
+int stats_spearman(const double *x, const double *y, size_t n, struct stats_corr *out);
+
+/* Ranks of x[0..n-1] into rank[], 1-based, ties given their mean rank. -1 on a NAN. */
+int stats_rank(const double *x, size_t n, double *rank);
+
 /* ---- Agreement on time-coded events ---- */
 
 struct stats_event {

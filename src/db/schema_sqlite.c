@@ -535,5 +535,59 @@ const char *const db_sqlite_migrations[] = {
     "  assigned_at INTEGER NOT NULL,"
     "  UNIQUE (session_id, trainee_id));"
     "CREATE INDEX calibration_trainees_trainee ON calibration_trainees(trainee_id);",
+    /* 8: deliberate practice: goals the therapist sets alone (no meeting, and perhaps no item
+     * of a scale) beside those agreed in meetings, the one reminder sent when a goal's review
+     * date passes, and the practice log. SQLite cannot relax NOT NULL in place, so
+     * practice_goals is rebuilt with the same ids before anything refers to it from here. */
+    "CREATE TABLE practice_goals_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  therapist_id INTEGER NOT NULL REFERENCES users(id),"
+    "  submission_id INTEGER REFERENCES submissions(id),"
+    "  meeting_id INTEGER REFERENCES meetings(id),"
+    "  instrument_id INTEGER REFERENCES instruments(id),"
+    "  item_id TEXT,"
+    "  description TEXT NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  review_date TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active','achieved','dropped')),"
+    "  created_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  reminded_at INTEGER,"
+    "  CHECK ((instrument_id IS NULL) = (item_id IS NULL)));"
+    "INSERT INTO practice_goals_new (id, therapist_id, submission_id, meeting_id, instrument_id,"
+    "  item_id, description, target, review_date, state, created_by, created_at, updated_at)"
+    "  SELECT id, therapist_id, submission_id, meeting_id, instrument_id, item_id, description,"
+    "  target, review_date, state, created_by, created_at, updated_at FROM practice_goals;"
+    "DROP TABLE practice_goals;"
+    "ALTER TABLE practice_goals_new RENAME TO practice_goals;"
+    "CREATE INDEX practice_goals_therapist ON practice_goals(therapist_id, state);"
+    "CREATE INDEX practice_goals_review ON practice_goals(state, review_date);"
+
+    "CREATE TABLE practice_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  therapist_id INTEGER NOT NULL REFERENCES users(id),"
+    "  date TEXT NOT NULL,"
+    "  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 600),"
+    "  activity TEXT NOT NULL CHECK (activity IN ('recording_review','simulated_client',"
+    "    'feedback','reading','other')),"
+    "  domain TEXT CHECK (domain IN ('structure','hope_expectancy','relationship',"
+    "    'client_factors','therapist_factors')),"
+    "  goal_id INTEGER REFERENCES practice_goals(id),"
+    "  reflection TEXT NOT NULL DEFAULT '',"
+    "  source TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual','recording_review')),"
+    /* A review logged by the player: the recording, the viewing (by its token's hash, as
+     * viewings are keyed) and the seconds counted so far, which only the server raises. */
+    "  recording_id INTEGER REFERENCES recordings(id),"
+    "  viewing_hash BLOB UNIQUE,"
+    "  seconds INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  deleted_at INTEGER,"
+    "  CHECK (source = 'manual' OR (recording_id IS NOT NULL AND viewing_hash IS NOT NULL"
+    "    AND seconds IS NOT NULL)),"
+    "  CHECK (domain IS NOT NULL OR source = 'recording_review'));"
+    "CREATE INDEX practice_log_therapist ON practice_log(therapist_id, date);"
+    "CREATE INDEX practice_log_goal ON practice_log(goal_id);",
     NULL,
 };

@@ -242,3 +242,17 @@ test('a meeting cannot be marked held before the feedback is published', async (
   assert.equal(r.status, 409);
   assert.equal((await admin.get(`/api/submissions/${other.id}`)).json.state, 'approved');
 });
+
+test('withdrawing consent after the feedback was written removes the feedback with the ratings', async () => {
+  const other = await approvedSubmission(lab, [r1], { score, interventions });
+  const s = lab.supervisor.client;
+  const fb = (await s.get(`/api/submissions/${other.id}/feedback`)).json;
+  assert.equal((await s.post(`/api/submissions/${other.id}/feedback/points`, { kind: 'strength', item_id: '2', title: 'Nysgjerrig', clips: [{ start_ms: 1000, end_ms: 3000 }] })).status, 201);
+  assert.equal((await s.put(`/api/submissions/${other.id}/feedback`, { summary: 'Utkast', version: fb.version + 1 })).status, 200);
+  const caseId = (await admin.get(`/api/submissions/${other.id}`)).json.case_id;
+  const r = await lab.therapist.client.post(`/api/cases/${caseId}/consent/withdraw`, { withdrawn_date: new Date().toISOString().slice(0, 10) });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await admin.get(`/api/submissions/${other.id}`)).json.state, 'withdrawn');
+  assert.equal((await s.get(`/api/submissions/${other.id}/feedback`)).status, 409);
+  assert.equal((await s.get(`/api/submissions/${other.id}/profile`)).status, 409);
+});

@@ -24,6 +24,7 @@ import { exportPages } from './pages/exports/routes';
 import { reliabilityPages } from './pages/reliability/routes';
 import { workspacePages, workspacePatterns } from './pages/workspace/routes';
 import { feedbackPages, feedbackPatterns } from './pages/feedback/routes';
+import { practicePages } from './pages/practice/routes';
 import { ROUTES, usePath } from './router';
 import { stopAllUploads } from './upload';
 import { ForcedPasswordScreen, ForcedTotpScreen } from './screens/ForcedScreens';
@@ -63,6 +64,7 @@ const PAGES: Record<string, PageDef> = {
 	...exportPages,
 	...feedbackPages,
 	...reliabilityPages,
+	...practicePages,
 };
 
 const PATTERNS: [RegExp, PageDef][] = [

@@ -8,6 +8,7 @@ import { exportNav } from '../pages/exports/routes';
 import { reliabilityNav } from '../pages/reliability/routes';
 import { workspaceNav } from '../pages/workspace/routes';
 import { feedbackNav } from '../pages/feedback/routes';
+import { practiceNav } from '../pages/practice/routes';
 import { LanguageSelect } from './LanguageSelect';
 
 export interface NavItem {
@@ -22,7 +23,7 @@ export function navItems(role: Role): NavItem[] {
 	}
 	items.push(...workspaceNav(role));
 	if (role === 'lab_admin' || role === 'supervisor') items.push({ path: ROUTES.inbox, label: 'nav.inbox' });
-	items.push(...feedbackNav(role));
+	items.push(...feedbackNav(role), ...practiceNav(role));
 	if (role === 'lab_admin') {
 		items.push({ path: ROUTES.institutions, label: 'nav.institutions' }, { path: ROUTES.users, label: 'nav.users' }, { path: ROUTES.audit, label: 'nav.audit' });
 	}

@@ -5,6 +5,7 @@ import { transcriptDa } from './transcript.da';
 import { feedbackDa } from './feedback.da';
 import { reliabilityDa } from './reliability.da';
 import { workspaceDa } from './workspace.da';
+import { practiceDa } from './practice.da';
 
 export const da: Messages = {
 	...workspaceDa,
@@ -12,6 +13,7 @@ export const da: Messages = {
 	...transcriptDa,
 	...feedbackDa,
 	...reliabilityDa,
+	...practiceDa,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Spring til hovedindholdet',

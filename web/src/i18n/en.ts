@@ -5,6 +5,7 @@ import { transcriptEn } from './transcript.en';
 import { feedbackEn } from './feedback.en';
 import { reliabilityEn } from './reliability.en';
 import { workspaceEn } from './workspace.en';
+import { practiceEn } from './practice.en';
 
 export const en = {
 	...workspaceEn,
@@ -12,6 +13,7 @@ export const en = {
 	...transcriptEn,
 	...feedbackEn,
 	...reliabilityEn,
+	...practiceEn,
 	'app.name': 'kvalab',
 	'app.tagline': 'Quality laboratory for psychotherapy',
 	'app.skip': 'Skip to main content',

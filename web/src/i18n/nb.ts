@@ -5,6 +5,7 @@ import { transcriptNb } from './transcript.nb';
 import { feedbackNb } from './feedback.nb';
 import { reliabilityNb } from './reliability.nb';
 import { workspaceNb } from './workspace.nb';
+import { practiceNb } from './practice.nb';
 
 export const nb: Messages = {
 	...workspaceNb,
@@ -12,6 +13,7 @@ export const nb: Messages = {
 	...transcriptNb,
 	...feedbackNb,
 	...reliabilityNb,
+	...practiceNb,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Hopp til hovedinnholdet',

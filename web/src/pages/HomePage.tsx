@@ -6,6 +6,8 @@ import { ROUTES, linkClick } from '../router';
 import { exportHome } from './exports/routes';
 import { WS_ROUTES } from './workspace/paths';
 import { FB_ROUTES } from './feedback/paths';
+import { PRACTICE_ROUTES } from './practice/paths';
+import { PracticeDueNotice } from './practice/routes';
 
 export function HomePage() {
 	const { t } = useI18n();
@@ -14,6 +16,7 @@ export function HomePage() {
 	const now: { path: string; text: MessageKey; link: MessageKey }[] = [];
 	if (role === 'therapist') {
 		now.push({ path: ROUTES.submissions, text: 'home.now.submissions', link: 'nav.submissions' }, { path: ROUTES.cases, text: 'home.now.cases', link: 'nav.cases' });
+		now.push({ path: PRACTICE_ROUTES.practice, text: 'practice.home.text', link: 'practice.nav' });
 	}
 	if (role === 'rater') now.push({ path: WS_ROUTES.queue, text: 'ws.home.queue', link: 'ws.nav.queue' });
 	if (role === 'therapist') now.push({ path: FB_ROUTES.list, text: 'fb.home.mine', link: 'fb.nav.mine' });
@@ -35,6 +38,7 @@ export function HomePage() {
 		<div class="page page-home">
 			<PageHeading>{t('home.title', { name: user.display_name || user.email })}</PageHeading>
 			<p class="lead">{t('home.role', { role: t(`role.${user.role}`) })}</p>
+			{role === 'therapist' && <PracticeDueNotice />}
 			<div class="cards">
 				<section class="card" aria-labelledby="home-what">
 					<h2 id="home-what">{t('home.whatTitle')}</h2>

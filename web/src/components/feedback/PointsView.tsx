@@ -3,7 +3,8 @@
  * whole page). When the recording has been deleted, the clip times are still listed. */
 import { useRef, useState } from 'preact/hooks';
 import { useI18n } from '../../i18n';
-import { type ClipRequest, RecordingPlayer } from '../RecordingPlayer';
+import type { ClipRequest } from '../RecordingPlayer';
+import { ReviewPlayer } from '../practice/ReviewPlayer';
 import { clipTime } from '../../pages/feedback/format';
 import type { Clip, Feedback, Point } from '../../pages/feedback/types';
 
@@ -93,7 +94,8 @@ export function PointsView({ feedback, itemLabel, level = 3, id }: Props) {
 							<p class="fb-now-playing" aria-live="polite">
 								{playing ? t('fb.clips.nowPlaying', { range: clipRange(playing), label: playing.label || t('fb.clips.noLabel') }) : t('fb.clips.pick')}
 							</p>
-							<RecordingPlayer rec={{ id: rec.id, duration: rec.duration }} label={t('fb.clips.playerLabel')} id={`${id}-player`} clip={clip} focusOnOpen={false} />
+							{/* The therapist's watching counts as practice (reviewing one's own recording). */}
+							<ReviewPlayer rec={{ id: rec.id, duration: rec.duration }} label={t('fb.clips.playerLabel')} id={`${id}-player`} clip={clip} focusOnOpen={false} />
 						</>
 					)}
 				</div>

@@ -187,6 +187,8 @@ export interface Feedback {
 	recording: { id: number; duration: number | null; available: boolean } | null;
 	/* Staff only: who can be invited to the meeting. */
 	participants_available?: (Person & { role: string })[];
+	/* Staff only: the therapist's notice that the feedback is published, and its delivery. */
+	mail?: Mail[];
 	points: Point[];
 }
 
