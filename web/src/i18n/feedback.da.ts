@@ -158,6 +158,8 @@ export const feedbackDa: { readonly [K in keyof typeof feedbackEn]: string } = {
 
 	'fb.mail.title': 'E-mail til deltagerne',
 	'fb.mail.caption': 'E-mail om dette møde, pr. modtager',
+	'fb.mail.noticeTitle': 'Besked til terapeuten',
+	'fb.mail.noticeCaption': 'E-mail, der fortæller terapeuten, at feedbacken er offentliggjort',
 	'fb.mail.colTo': 'Til',
 	'fb.mail.colKind': 'Om',
 	'fb.mail.colState': 'Status',

@@ -159,6 +159,8 @@ export const feedbackEn = {
 
 	'fb.mail.title': 'Mail to the participants',
 	'fb.mail.caption': 'Mail about this meeting, per recipient',
+	'fb.mail.noticeTitle': 'The therapist’s notice',
+	'fb.mail.noticeCaption': 'Mail telling the therapist the feedback is published',
 	'fb.mail.colTo': 'To',
 	'fb.mail.colKind': 'About',
 	'fb.mail.colState': 'State',

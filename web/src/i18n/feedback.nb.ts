@@ -158,6 +158,8 @@ export const feedbackNb: { readonly [K in keyof typeof feedbackEn]: string } = {
 
 	'fb.mail.title': 'E-post til deltakerne',
 	'fb.mail.caption': 'E-post om dette møtet, per mottaker',
+	'fb.mail.noticeTitle': 'Varsel til terapeuten',
+	'fb.mail.noticeCaption': 'E-post som forteller terapeuten at tilbakemeldingen er publisert',
 	'fb.mail.colTo': 'Til',
 	'fb.mail.colKind': 'Om',
 	'fb.mail.colState': 'Status',

@@ -11,11 +11,13 @@ const TONE: Record<MailState, string> = { queued: 'info', sending: 'info', sent:
 interface Props {
 	id: string;
 	mail: Mail[];
+	/* The publication notice has its own heading and caption, at the page's second level. */
+	notice?: boolean;
 	canRetry: boolean;
 	onRetried: () => void;
 }
 
-export function MailStatus({ id, mail, canRetry, onRetried }: Props) {
+export function MailStatus({ id, mail, notice = false, canRetry, onRetried }: Props) {
 	const { t, dateTime, errorText } = useI18n();
 	const [busy, setBusy] = useState<number | null>(null);
 	const [error, setError] = useState('');
@@ -35,7 +37,7 @@ export function MailStatus({ id, mail, canRetry, onRetried }: Props) {
 
 	return (
 		<section class="fb-mail" aria-labelledby={`${id}-h`}>
-			<h3 id={`${id}-h`}>{t('fb.mail.title')}</h3>
+			{notice ? <h2 id={`${id}-h`}>{t('fb.mail.noticeTitle')}</h2> : <h3 id={`${id}-h`}>{t('fb.mail.title')}</h3>}
 			{failed > 0 && (
 				<p class="notice notice-error fb-mail-alert">{canRetry ? t('fb.mail.failedAdmin', { n: failed }) : t('fb.mail.failedStaff', { n: failed })}</p>
 			)}
@@ -46,7 +48,7 @@ export function MailStatus({ id, mail, canRetry, onRetried }: Props) {
 				<div class="table-wrap" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
 					<table class="table table-dense">
 						<caption id={`${id}-caption`} class="visually-hidden">
-							{t('fb.mail.caption')}
+							{t(notice ? 'fb.mail.noticeCaption' : 'fb.mail.caption')}
 						</caption>
 						<thead>
 							<tr>

@@ -242,7 +242,7 @@ function Editor({ data, update, reload }: { data: FeedbackData; update: (fn: (d:
 			{published && feedback.published_at && (
 				<InfoNotice>{t('fb.edit.published', { date: day(feedback.published_at), name: feedback.published_by_name ?? t('common.none') })}</InfoNotice>
 			)}
-			{published && feedback.mail && <MailStatus id="fb-notice-mail" mail={feedback.mail} canRetry={user.role === 'lab_admin'} onRetried={reload} />}
+			{published && feedback.mail && <MailStatus id="fb-notice-mail" notice mail={feedback.mail} canRetry={user.role === 'lab_admin'} onRetried={reload} />}
 			{!published && user.role !== 'supervisor' && <p class="hint">{t('fb.publish.supervisorOnly')}</p>}
 			{!published && user.role === 'supervisor' && !written && <p class="hint">{t('fb.publish.nothingYet')}</p>}
 			{notice && <InfoNotice>{notice}</InfoNotice>}
