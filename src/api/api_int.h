@@ -19,6 +19,7 @@ enum field_type {
 	/* a calendar date, YYYY-MM-DD */
 	F_ID_LIST, /* an array of positive whole numbers (at most max entries; 0 = 100) */
 	F_ARRAY,   /* an array of objects (at most max entries); the handler checks each */
+	F_NUMBER,  /* a finite number from min to max (a total score such as 24.8) */
 };
 
 struct api_field {

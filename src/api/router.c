@@ -242,6 +242,12 @@ static const char *check_field(const struct api_field *f, json_t *v)
 		                   e) if (!json_is_object(e)) return "must be a list of objects";
 		return NULL;
 	}
+	case F_NUMBER:
+		if (!json_is_number(v))
+			return "must be a number";
+		if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max)
+			return "is out of range";
+		return NULL;
 	case F_TOTP:
 		if (!json_is_string(v) || strlen(json_string_value(v)) != 6 ||
 		    strspn(json_string_value(v), "0123456789") != 6)
