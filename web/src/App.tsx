@@ -21,6 +21,7 @@ import { SubmissionsPage } from './pages/SubmissionsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { workspacePages, workspacePatterns } from './pages/workspace/routes';
+import { outcomesPages, outcomesPatterns } from './pages/outcomes/routes';
 import { ROUTES, usePath } from './router';
 import { stopAllUploads } from './upload';
 import { ForcedPasswordScreen, ForcedTotpScreen } from './screens/ForcedScreens';
@@ -57,12 +58,14 @@ const PAGES: Record<string, PageDef> = {
 	[ROUTES.institutions]: { title: 'nav.institutions', roles: LAB, render: () => <InstitutionsPage /> },
 	[ROUTES.myInstitution]: { title: 'nav.myInstitution', roles: ['institution_admin'], render: () => <MyInstitutionPage /> },
 	...workspacePages,
+	...outcomesPages,
 };
 
 const PATTERNS: [RegExp, PageDef][] = [
 	[/^\/submissions\/(\d+)(?:\/([a-z]+))?$/, { title: 'submission.title', roles: THERAPIST, render: ([id, step]) => <SubmissionPage id={Number(id)} step={step} /> }],
 	[/^\/institutions\/(\d+)$/, { title: 'institution.title', roles: LAB, render: ([id]) => <InstitutionPage id={Number(id)} /> }],
 	...workspacePatterns,
+	...outcomesPatterns,
 ];
 
 function pageFor(path: string, user: User): { title: MessageKey; node: preact.JSX.Element } {

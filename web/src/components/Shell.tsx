@@ -5,6 +5,7 @@ import { useApp } from '../app-context';
 import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
 import { workspaceNav } from '../pages/workspace/routes';
+import { outcomesNav } from '../pages/outcomes/routes';
 import { LanguageSelect } from './LanguageSelect';
 
 export interface NavItem {
@@ -17,7 +18,7 @@ export function navItems(role: Role): NavItem[] {
 	if (role === 'therapist') {
 		items.push({ path: ROUTES.submissions, label: 'nav.submissions' }, { path: ROUTES.cases, label: 'nav.cases' });
 	}
-	items.push(...workspaceNav(role));
+	items.push(...workspaceNav(role), ...outcomesNav(role));
 	if (role === 'lab_admin' || role === 'supervisor') items.push({ path: ROUTES.inbox, label: 'nav.inbox' });
 	if (role === 'lab_admin') {
 		items.push({ path: ROUTES.institutions, label: 'nav.institutions' }, { path: ROUTES.users, label: 'nav.users' }, { path: ROUTES.audit, label: 'nav.audit' });

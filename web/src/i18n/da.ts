@@ -1,9 +1,11 @@
 /* Dansk. Every key of en.ts must be here; a missing or extra key is a type error. */
 import type { Messages } from './types';
 import { workspaceDa } from './workspace.da';
+import { outcomesDa } from './outcomes.da';
 
 export const da: Messages = {
 	...workspaceDa,
+	...outcomesDa,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Spring til hovedindholdet',

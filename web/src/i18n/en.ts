@@ -1,9 +1,11 @@
 /* English messages. This catalogue defines the keys: nb.ts and da.ts must have every one. */
 
 import { workspaceEn } from './workspace.en';
+import { outcomesEn } from './outcomes.en';
 
 export const en = {
 	...workspaceEn,
+	...outcomesEn,
 	'app.name': 'kvalab',
 	'app.tagline': 'Quality laboratory for psychotherapy',
 	'app.skip': 'Skip to main content',

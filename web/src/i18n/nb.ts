@@ -1,9 +1,11 @@
 /* Norsk bokmål. Every key of en.ts must be here; a missing or extra key is a type error. */
 import type { Messages } from './types';
 import { workspaceNb } from './workspace.nb';
+import { outcomesNb } from './outcomes.nb';
 
 export const nb: Messages = {
 	...workspaceNb,
+	...outcomesNb,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Hopp til hovedinnholdet',

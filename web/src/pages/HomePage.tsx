@@ -4,6 +4,7 @@ import { PageHeading } from '../components/PageHeading';
 import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
 import { WS_ROUTES } from './workspace/paths';
+import { OC_ROUTES } from './outcomes/paths';
 
 export function HomePage() {
 	const { t } = useI18n();
@@ -12,6 +13,7 @@ export function HomePage() {
 	const now: { path: string; text: MessageKey; link: MessageKey }[] = [];
 	if (role === 'therapist') {
 		now.push({ path: ROUTES.submissions, text: 'home.now.submissions', link: 'nav.submissions' }, { path: ROUTES.cases, text: 'home.now.cases', link: 'nav.cases' });
+		now.push({ path: OC_ROUTES.clients, text: 'oc.home.clients', link: 'oc.nav.clients' });
 	}
 	if (role === 'rater') now.push({ path: WS_ROUTES.queue, text: 'ws.home.queue', link: 'ws.nav.queue' });
 	if (role === 'lab_admin' || role === 'supervisor') now.push({ path: ROUTES.inbox, text: role === 'lab_admin' ? 'home.now.inbox' : 'home.now.inboxRead', link: 'nav.inbox' });
