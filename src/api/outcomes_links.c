@@ -245,6 +245,7 @@ static json_t *open_link(struct api_req *req, struct api_resp *resp)
 		throttled(req, resp);
 		return NULL;
 	}
+	/* Refusals of a known link come in its language too. */
 	if (!json_is_null(json_object_get(l, "used_at")))
 		gone(resp, "link_used",
 		     "the answers have been sent already; thank you. To answer again, ask your "
@@ -258,6 +259,8 @@ static json_t *open_link(struct api_req *req, struct api_resp *resp)
 		     "this link has expired; ask your therapist for a new one");
 	else
 		return l;
+	json_object_set(json_object_get(resp->body, "error"), "language",
+	                json_object_get(l, "language"));
 	json_decref(l);
 	return NULL;
 }

@@ -153,14 +153,16 @@ function serverErrors(err: ApiError, sent: AnswerInput[] | undefined, fieldText:
 interface EnterProps {
 	clientId: number;
 	measures: Measure[];
+	/* The measure to start with: the client's primary one. */
+	defaultId: number;
 	nextSession: (instrumentId: number) => number;
 	onClose: () => void;
 	onDone: () => void;
 }
 
-export function EnterAnswersDialog({ clientId, measures, nextSession, onClose, onDone }: EnterProps) {
+export function EnterAnswersDialog({ clientId, measures, defaultId, nextSession, onClose, onDone }: EnterProps) {
 	const { t, errorText, fieldText } = useI18n();
-	const [measureId, setMeasureId] = useState(String(measures[0]?.id ?? ''));
+	const [measureId, setMeasureId] = useState(String(measures.find((m) => m.id === defaultId)?.id ?? measures[0]?.id ?? ''));
 	const measure = measures.find((m) => String(m.id) === measureId);
 	const [session, setSession] = useState(String(measure ? nextSession(measure.id) : 1));
 	const [date, setDate] = useState(todayLocal());

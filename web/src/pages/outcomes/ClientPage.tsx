@@ -43,7 +43,7 @@ function TrajectorySection({ tr, measure, rows, onCorrect, onHistory, readOnly }
 					{tr.primary && <span class="oc-primary"> · {t('oc.client.primary')}</span>}
 				</h2>
 				<div class="badges">
-					{tr.rules.alliance ? null : <CategoryBadge category={tr.category} />}
+					{!tr.rules.alliance && tr.n > 0 && <CategoryBadge category={tr.category} />}
 					{tr.not_on_track && <span class="badge badge-warn oc-badge-alarm">{t('oc.status.not_on_track')}</span>}
 				</div>
 			</div>
@@ -339,8 +339,11 @@ export function ClientPage({ id }: { id: number }) {
 			{c.links.length > 0 && (
 				<section class="card" aria-labelledby="oc-links-h">
 					<h2 id="oc-links-h">{t('oc.links.title')}</h2>
-					<div class="table-wrap" role="region" aria-labelledby="oc-links-h" tabIndex={0}>
+					<div class="table-wrap" role="region" aria-labelledby="oc-links-caption" tabIndex={0}>
 						<table class="table">
+							<caption id="oc-links-caption" class="visually-hidden">
+								{t('oc.links.caption')}
+							</caption>
 							<thead>
 								<tr>
 									<th scope="col">{t('oc.links.measure')}</th>
@@ -378,8 +381,8 @@ export function ClientPage({ id }: { id: number }) {
 					</div>
 				</section>
 			)}
-			{open?.kind === 'enter' && <EnterAnswersDialog clientId={c.id} measures={measures} nextSession={nextSession} onClose={close} onDone={() => changed(t('oc.enter.saved'))} />}
-			{open?.kind === 'link' && <LinkDialog clientId={c.id} measures={measures} nextSession={nextSession} onClose={close} onMade={() => setReload((n) => n + 1)} />}
+			{open?.kind === 'enter' && <EnterAnswersDialog clientId={c.id} measures={measures} defaultId={c.instrument_id} nextSession={nextSession} onClose={close} onDone={() => changed(t('oc.enter.saved'))} />}
+			{open?.kind === 'link' && <LinkDialog clientId={c.id} measures={measures} defaultId={c.instrument_id} nextSession={nextSession} onClose={close} onMade={() => setReload((n) => n + 1)} />}
 			{open?.kind === 'correct' && measureOf(open.row.instrument_id) && (
 				<CorrectDialog row={open.row} measure={measureOf(open.row.instrument_id) as Measure} onClose={close} onDone={() => changed(t('oc.correct.saved'))} />
 			)}

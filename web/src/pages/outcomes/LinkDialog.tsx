@@ -12,15 +12,16 @@ import { type Measure, type NewLink, oapi } from './oapi';
 interface Props {
 	clientId: number;
 	measures: Measure[];
+	defaultId: number;
 	nextSession: (instrumentId: number) => number;
 	onClose: () => void;
 	onMade: () => void;
 }
 
-export function LinkDialog({ clientId, measures, nextSession, onClose, onMade }: Props) {
+export function LinkDialog({ clientId, measures, defaultId, nextSession, onClose, onMade }: Props) {
 	const { t, dateTime, errorText, fieldText, locale } = useI18n();
 	const usable = measures.filter((m) => m.languages.length > 0);
-	const [measureId, setMeasureId] = useState(String(usable[0]?.id ?? ''));
+	const [measureId, setMeasureId] = useState(String(usable.find((m) => m.id === defaultId)?.id ?? usable[0]?.id ?? ''));
 	const measure = usable.find((m) => String(m.id) === measureId);
 	const pick = (m: Measure | undefined): Locale => (m?.languages.includes(locale) ? locale : (m?.languages[0] ?? 'en'));
 	const [language, setLanguage] = useState<Locale>(pick(measure));

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, type Locale } from '../../api';
 import { I18nContext, type MessageKey, initialLocale, makeI18n, useI18n } from '../../i18n';
-import { type Questionnaire, type QuestionnaireItem, linkApi } from './oapi';
+import { LinkError, type Questionnaire, type QuestionnaireItem, linkApi } from './oapi';
 import '../../styles/outcomes.css';
 
 const STORE = 'kvalab.q';
@@ -81,17 +81,20 @@ function Slider({ item, value, onChange, invalid }: { item: QuestionnaireItem; v
 function Form({ q, token, onDone, onFailed }: { q: Questionnaire; token: string; onDone: () => void; onFailed: (k: MessageKey) => void }) {
 	const { t } = useI18n();
 	const [answers, setAnswers] = useState<Record<string, number>>({});
-	const [missing, setMissing] = useState<string[]>([]);
+	/* Unanswered questions are pointed out once the client has tried to send, and the list
+	 * shrinks as they are answered. */
+	const [tried, setTried] = useState(false);
 	const [error, setError] = useState('');
 	const [busy, setBusy] = useState(false);
 	const summary = useRef<HTMLDivElement>(null);
+	const unanswered = q.items.filter((i) => i.required && answers[i.id] === undefined).map((i) => i.id);
+	const missing = tried ? unanswered : [];
 
 	async function submit(e: Event) {
 		e.preventDefault();
-		const miss = q.items.filter((i) => i.required && answers[i.id] === undefined).map((i) => i.id);
-		setMissing(miss);
-		if (miss.length) {
-			setError(t('oc.q.missing', { n: miss.length }));
+		setTried(true);
+		if (unanswered.length) {
+			setError('');
 			window.setTimeout(() => summary.current?.focus(), 0);
 			return;
 		}
@@ -121,25 +124,31 @@ function Form({ q, token, onDone, onFailed }: { q: Questionnaire; token: string;
 		<form class="oc-q-form" onSubmit={submit} noValidate>
 			{q.instructions && <p class="oc-q-instructions">{q.instructions}</p>}
 			{error && (
+				<p class="notice notice-error" role="alert">
+					{error}
+				</p>
+			)}
+			{missing.length > 0 && (
 				<div class="notice notice-error oc-q-summary" role="alert" tabIndex={-1} ref={summary}>
-					<p>{error}</p>
-					{missing.length > 0 && (
-						<ul>
-							{missing.map((id) => {
-								const k = q.items.findIndex((i) => i.id === id);
-								return (
-									<li key={id}>
-										<a href={`#q-${id}`}>{t('oc.q.question', { n: k + 1 })}</a>
-									</li>
-								);
-							})}
-						</ul>
-					)}
+					<p>{t('oc.q.missing', { n: missing.length })}</p>
+					<ul>
+						{missing.map((id) => {
+							const k = q.items.findIndex((i) => i.id === id);
+							/* Not a #fragment link: the fragment is where the link's token lives. */
+							return (
+								<li key={id}>
+									<button type="button" class="oc-q-jump" onClick={() => document.getElementById(`q-${id}`)?.focus()}>
+										{t('oc.q.question', { n: k + 1 })}
+									</button>
+								</li>
+							);
+						})}
+					</ul>
 				</div>
 			)}
 			<ol class="oc-q-items">
 				{q.items.map((it, k) => {
-					const invalid = missing.includes(it.id) && answers[it.id] === undefined;
+					const invalid = missing.includes(it.id);
 					return (
 						<li key={it.id} class={`oc-q-item${invalid ? ' oc-q-item-invalid' : ''}`}>
 							<fieldset id={`q-${it.id}`} tabIndex={-1} aria-describedby={invalid ? `q-${it.id}-error` : undefined}>
@@ -187,7 +196,10 @@ export function QuestionnaireApp() {
 				setLocale(r.language);
 				setPhase({ kind: 'form', q: r.questionnaire });
 			},
-			(err: unknown) => setPhase({ kind: 'failed', key: failure(err) }),
+			(err: unknown) => {
+				if (err instanceof LinkError && err.language) setLocale(err.language);
+				setPhase({ kind: 'failed', key: failure(err) });
+			},
 		);
 	}, []);
 

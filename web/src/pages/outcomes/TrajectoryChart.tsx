@@ -7,7 +7,7 @@ import type { Trajectory } from './oapi';
 const W = 640;
 const H = 300;
 const L = 46;
-const R = 18;
+const R = 30;
 const T = 14;
 const B = 40;
 

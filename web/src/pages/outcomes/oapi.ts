@@ -265,6 +265,16 @@ export const oapi = {
 	aggregate: (q: { from?: string; to?: string; lang: Locale }) => request<{ institution_id: number | null; items: AggregateItem[] }>('GET', '/outcomes/aggregate', { query: q }),
 };
 
+/* A refusal of a known link carries the link's language, so the page can answer in it. */
+export class LinkError extends ApiError {
+	readonly language: Locale | null;
+
+	constructor(status: number, code: string, message: string, fields: Record<string, string>, language: Locale | null) {
+		super(status, code, message, fields);
+		this.language = language;
+	}
+}
+
 /* The public answer page: no session, the link's token in a header, never in a URL. */
 async function linkRequest<T>(method: 'GET' | 'POST', token: string, body?: unknown): Promise<T> {
 	const headers: Record<string, string> = { Accept: 'application/json', 'X-Link-Token': token };
@@ -283,8 +293,9 @@ async function linkRequest<T>(method: 'GET' | 'POST', token: string, body?: unkn
 		json = null;
 	}
 	if (!res.ok) {
-		const e = (json as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | null)?.error;
-		throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.fields ?? {});
+		const e = (json as { error?: { code?: string; message?: string; fields?: Record<string, string>; language?: string } } | null)?.error;
+		const lang = e?.language === 'nb' || e?.language === 'da' || e?.language === 'en' ? e.language : null;
+		throw new LinkError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.fields ?? {}, lang);
 	}
 	return json as T;
 }
