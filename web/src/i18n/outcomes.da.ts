@@ -5,6 +5,7 @@ export const outcomesDa: { readonly [K in keyof typeof outcomesEn]: string } = {
 	'oc.nav.clients': 'Klienter',
 	'oc.nav.aggregate': 'Klientudfald',
 	'oc.home.clients': 'Følg dine klienters udfald session for session, og se hvem der ikke er på sporet.',
+	'oc.home.aggregate': 'Udfald af afsluttede behandlinger for mange terapeuter samlet, aldrig én terapeuts.',
 	'oc.lowerIsBetter': 'Lavere score er bedre.',
 	'oc.higherIsBetter': 'Højere score er bedre.',
 	'oc.field.number': 'Skriv et tal.',

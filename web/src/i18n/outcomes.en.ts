@@ -5,6 +5,7 @@ export const outcomesEn = {
 	'oc.nav.clients': 'Clients',
 	'oc.nav.aggregate': 'Client outcomes',
 	'oc.home.clients': 'Follow your clients’ outcomes session by session and see who is not on track.',
+	'oc.home.aggregate': 'Outcomes of ended treatments over many therapists, never one therapist’s.',
 	'oc.lowerIsBetter': 'Lower scores are better.',
 	'oc.higherIsBetter': 'Higher scores are better.',
 	'oc.field.number': 'Enter a number.',

@@ -5,6 +5,7 @@ export const outcomesNb: { readonly [K in keyof typeof outcomesEn]: string } = {
 	'oc.nav.clients': 'Klienter',
 	'oc.nav.aggregate': 'Klientutfall',
 	'oc.home.clients': 'Følg klientenes utfall time for time og se hvem som ikke er i rute.',
+	'oc.home.aggregate': 'Utfall av avsluttede behandlinger for mange terapeuter samlet, aldri én terapeuts.',
 	'oc.lowerIsBetter': 'Lavere skår er bedre.',
 	'oc.higherIsBetter': 'Høyere skår er bedre.',
 	'oc.field.number': 'Skriv et tall.',

@@ -4,7 +4,7 @@ import { PageHeading } from '../components/PageHeading';
 import { type MessageKey, useI18n } from '../i18n';
 import { ROUTES, linkClick } from '../router';
 import { WS_ROUTES } from './workspace/paths';
-import { OC_ROUTES } from './outcomes/paths';
+import { outcomesHome } from './outcomes/routes';
 
 export function HomePage() {
 	const { t } = useI18n();
@@ -13,7 +13,6 @@ export function HomePage() {
 	const now: { path: string; text: MessageKey; link: MessageKey }[] = [];
 	if (role === 'therapist') {
 		now.push({ path: ROUTES.submissions, text: 'home.now.submissions', link: 'nav.submissions' }, { path: ROUTES.cases, text: 'home.now.cases', link: 'nav.cases' });
-		now.push({ path: OC_ROUTES.clients, text: 'oc.home.clients', link: 'oc.nav.clients' });
 	}
 	if (role === 'rater') now.push({ path: WS_ROUTES.queue, text: 'ws.home.queue', link: 'ws.nav.queue' });
 	if (role === 'lab_admin' || role === 'supervisor') now.push({ path: ROUTES.inbox, text: role === 'lab_admin' ? 'home.now.inbox' : 'home.now.inboxRead', link: 'nav.inbox' });
@@ -25,6 +24,7 @@ export function HomePage() {
 		);
 	}
 	if (role === 'institution_admin') now.push({ path: ROUTES.myInstitution, text: 'home.now.myInstitution', link: 'nav.myInstitution' });
+	now.push(...outcomesHome(role));
 	now.push({ path: ROUTES.tokens, text: 'home.now.tokens', link: 'nav.tokens' }, { path: ROUTES.account, text: 'home.now.account', link: 'nav.account' });
 
 	return (

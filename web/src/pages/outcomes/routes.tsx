@@ -24,8 +24,14 @@ export const outcomesPages: Record<string, PageDef> = {
 
 export const outcomesPatterns: [RegExp, PageDef][] = [[/^\/clients\/(\d+)$/, { title: 'oc.client.title', roles: THERAPIST, render: ([id]) => <ClientPage id={Number(id)} /> }]];
 
+/* The therapist's menu entry; the aggregates are reached from the overview. */
 export function outcomesNav(role: Role): { path: string; label: MessageKey }[] {
-	if (role === 'therapist') return [{ path: OC_ROUTES.clients, label: 'oc.nav.clients' }];
-	if (AGGREGATES.includes(role)) return [{ path: OC_ROUTES.aggregate, label: 'oc.nav.aggregate' }];
+	return role === 'therapist' ? [{ path: OC_ROUTES.clients, label: 'oc.nav.clients' }] : [];
+}
+
+/* The overview's entry for those who see aggregates. */
+export function outcomesHome(role: Role): { path: string; text: MessageKey; link: MessageKey }[] {
+	if (role === 'therapist') return [{ path: OC_ROUTES.clients, text: 'oc.home.clients', link: 'oc.nav.clients' }];
+	if (AGGREGATES.includes(role)) return [{ path: OC_ROUTES.aggregate, text: 'oc.home.aggregate', link: 'oc.nav.aggregate' }];
 	return [];
 }
