@@ -40,7 +40,7 @@ static struct instrument *shipped(const char *name)
 static json_t *answers(const double *a, size_t n)
 {
 	json_t *o = json_object();
-	char id[16];
+	char id[24];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
