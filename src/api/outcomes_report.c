@@ -24,10 +24,16 @@ struct model_entry {
 	struct outcome_model m;
 };
 
+/* Also the measures compiled once per request: a caseload compiles each only once. */
 struct outcome_models {
 	struct db *db;
 	struct model_entry e[MODELS_MAX];
 	size_t n;
+	struct {
+		long long id;
+		struct instrument *in;
+	} ins[MODELS_MAX];
+	size_t n_ins;
 };
 
 struct outcome_models *api_outcome_models_new(struct db *db)
@@ -41,7 +47,37 @@ struct outcome_models *api_outcome_models_new(struct db *db)
 
 void api_outcome_models_free(struct outcome_models *m)
 {
+	size_t i;
+
+	for (i = 0; m && i < m->n_ins; i++)
+		instrument_free(m->ins[i].in);
 	free(m);
+}
+
+/* The measure compiled, from the request's cache when there is one; the caller frees it with
+ * release_measure. */
+static struct instrument *measure_for(struct db *db, struct outcome_models *mm, long long id)
+{
+	size_t i;
+
+	for (i = 0; mm && i < mm->n_ins; i++)
+		if (mm->ins[i].id == id)
+			return mm->ins[i].in;
+	if (!mm || mm->n_ins == MODELS_MAX)
+		return api_instrument_load(db, id);
+	mm->ins[mm->n_ins].id = id;
+	mm->ins[mm->n_ins].in = api_instrument_load(db, id);
+	return mm->ins[mm->n_ins++].in;
+}
+
+static void release_measure(struct outcome_models *mm, struct instrument *in)
+{
+	size_t i;
+
+	for (i = 0; mm && i < mm->n_ins; i++)
+		if (mm->ins[i].in == in)
+			return;
+	instrument_free(in);
 }
 
 static json_t *num(double x)
@@ -141,7 +177,7 @@ static size_t points_of(const json_t *responses, struct outcome_point **p)
 json_t *api_outcome_trajectory(struct db *db, struct outcome_models *models, long long case_id,
                                long long instrument_id, const char *lang)
 {
-	struct instrument *in = api_instrument_load(db, instrument_id);
+	struct instrument *in = measure_for(db, models, instrument_id);
 	struct instrument_outcome rules;
 	struct outcome_track tr;
 	const struct model_entry *me;
@@ -151,7 +187,7 @@ json_t *api_outcome_trajectory(struct db *db, struct outcome_models *models, lon
 	int have;
 
 	if (!in || instrument_outcome_rules(in, &rules)) {
-		instrument_free(in);
+		release_measure(models, in);
 		return NULL;
 	}
 	responses = db_outcome_responses(db, case_id, instrument_id);
@@ -226,7 +262,7 @@ json_t *api_outcome_trajectory(struct db *db, struct outcome_models *models, lon
 	json_object_set_new(o, "not_on_track", json_boolean(have && tr.not_on_track));
 	free(pts);
 	json_decref(responses);
-	instrument_free(in);
+	release_measure(models, in);
 	return o;
 }
 
@@ -235,7 +271,7 @@ void api_outcome_caseload_entry(struct db *db, struct outcome_models *models, js
 	long long id = json_integer_value(json_object_get(c, "id"));
 	long long ins = json_integer_value(json_object_get(c, "instrument_id"));
 	const char *treatment = json_string_value(json_object_get(c, "treatment"));
-	struct instrument *in = api_instrument_load(db, ins);
+	struct instrument *in = measure_for(db, models, ins);
 	struct instrument_outcome rules;
 	struct outcome_track tr;
 	const struct model_entry *me;
@@ -248,7 +284,7 @@ void api_outcome_caseload_entry(struct db *db, struct outcome_models *models, js
 	if (json_is_true(json_object_get(c, "withdrawn"))) {
 		json_object_set_new(c, "status", json_string("withdrawn"));
 		json_object_set_new(c, "rank", json_integer(OUTCOME_STATUS__MAX + 1));
-		instrument_free(in);
+		release_measure(models, in);
 		return;
 	}
 	ended = !treatment || !strcmp(treatment, "active") ? 0
@@ -288,7 +324,7 @@ void api_outcome_caseload_entry(struct db *db, struct outcome_models *models, js
 		json_object_set_new(c, "latest_date", json_null());
 	free(pts);
 	json_decref(responses);
-	instrument_free(in);
+	release_measure(models, in);
 }
 
 /* ---- Effectiveness over closed cases ---- */
