@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { adminClient, makeUser } from '../lib/client.mjs';
+import { freshTotp } from '../lib/totp.mjs';
 import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
 
 const SHOTS = process.env.KV_SHOTS ? join(ROOT, process.env.KV_SHOTS) : null;
@@ -25,6 +26,7 @@ before(async () => {
 	srv = await startServer();
 	await waitForHealth(srv.url);
 	const admin = await adminClient(srv);
+	await admin.patch('/api/me', { locale: 'en' });
 	let inst = (await admin.post('/api/institutions', { name: 'Utfallsklinikken' })).json;
 	inst = (await admin.post(`/api/institutions/${inst.id}/programmes`, { kind: 'mbt_individual', name: 'MBT' })).json;
 	therapist = await makeUser(srv, admin, 'therapist');
@@ -189,5 +191,24 @@ test('the therapist sees the trajectory, the not-on-track flag and the risk answ
 	await page.getByRole('heading', { level: 1, name: 'My effectiveness' }).waitFor();
 	await page.getByText('No treatment with a follow-up score ended in this period.').waitFor();
 	await assertAccessible(page, 'my effectiveness');
+	assert.deepEqual(desktop.problems, []);
+});
+
+test('the lab admin reaches the aggregates from the overview, and sees no figures below five therapists', async () => {
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await page.locator('#login-email').fill(srv.admin.email);
+	await page.locator('#login-password').fill(srv.admin.password);
+	await page.locator('#login-password').press('Enter');
+	const code = await freshTotp(srv.admin.totpSecret, srv.admin.lastCode);
+	srv.admin.lastCode = code;
+	await page.locator('#login-totp').fill(code);
+	await page.locator('#login-totp').press('Enter');
+	await page.locator('nav.app-nav').waitFor();
+	assert.equal(await page.getByRole('navigation').getByRole('link', { name: 'Clients' }).count(), 0);
+	await page.getByRole('link', { name: 'Client outcomes' }).click();
+	await page.getByRole('heading', { level: 1, name: 'Client outcomes' }).waitFor();
+	const phq = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'PHQ-9 (depression)' }) });
+	await phq.getByText('Fewer than 5 therapists have ended treatments on this measure (0 so far)').waitFor();
+	await assertAccessible(page, 'the aggregates');
 	assert.deepEqual(desktop.problems, []);
 });

@@ -201,7 +201,7 @@ export const outcomesDa: { readonly [K in keyof typeof outcomesEn]: string } = {
 
 	'oc.agg.title': 'Klientudfald',
 	'oc.agg.intro': 'Udfald af afsluttede behandlinger for mange terapeuter samlet. Et mål vises kun, når mindst fem terapeuter har bidraget, så intet tal er én terapeuts.',
-	'oc.agg.suppressed': 'Kun {n} terapeuter har afsluttede behandlinger på dette mål; tal vises fra {min}.',
+	'oc.agg.suppressed': 'Færre end {min} terapeuter har afsluttede behandlinger på dette mål (indtil videre {n}), så ingen tal vises.',
 	'oc.agg.cases': '{n} afsluttede behandlinger hos {therapists} terapeuter, {dropped} afbrudt.',
 	'oc.agg.icc': 'Andel af udfaldsvariansen mellem terapeuter',
 

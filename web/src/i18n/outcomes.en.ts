@@ -201,7 +201,7 @@ export const outcomesEn = {
 
 	'oc.agg.title': 'Client outcomes',
 	'oc.agg.intro': 'Outcomes of ended treatments over many therapists. A measure is shown only when at least five therapists contributed, so no figure is one therapist’s.',
-	'oc.agg.suppressed': 'Only {n} therapists have ended treatments on this measure; figures are shown from {min}.',
+	'oc.agg.suppressed': 'Fewer than {min} therapists have ended treatments on this measure ({n} so far), so no figures are shown.',
 	'oc.agg.cases': '{n} ended treatments of {therapists} therapists, {dropped} dropped out.',
 	'oc.agg.icc': 'Share of outcome variance between therapists',
 

@@ -201,7 +201,7 @@ export const outcomesNb: { readonly [K in keyof typeof outcomesEn]: string } = {
 
 	'oc.agg.title': 'Klientutfall',
 	'oc.agg.intro': 'Utfall av avsluttede behandlinger for mange terapeuter samlet. Et mål vises bare når minst fem terapeuter har bidratt, så ingen tall er én terapeuts.',
-	'oc.agg.suppressed': 'Bare {n} terapeuter har avsluttede behandlinger på dette målet; tall vises fra {min}.',
+	'oc.agg.suppressed': 'Færre enn {min} terapeuter har avsluttede behandlinger på dette målet (så langt {n}), så ingen tall vises.',
 	'oc.agg.cases': '{n} avsluttede behandlinger hos {therapists} terapeuter, {dropped} avbrutt.',
 	'oc.agg.icc': 'Andel av utfallsvariansen mellom terapeuter',
 
