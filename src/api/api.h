@@ -35,6 +35,12 @@ struct api_ctx {
 	/* Login throttling: `limit` failures within `window` seconds lock for `lock` seconds. */
 	long long throttle_window, throttle_lock;
 	int throttle_limit;
+	/* Client outcome links: how long one lives, and how many requests an address or one link
+	 * may make to the public answer page within the window (0: the defaults of outcomes.h);
+	 * public_url is the address clients open (empty: taken from the request). */
+	long long outcome_link_secs, outcome_rate_window;
+	int outcome_rate_address, outcome_rate_link;
+	char public_url[256];
 };
 
 #define API_MAX_QUERY 16

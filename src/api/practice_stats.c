@@ -2,6 +2,7 @@
  * loop" (item scores of their rated sessions beside practice time and, once the outcome
  * measures are merged, outcome figures over the same period), and the lab's pseudonymised view
  * of practice against quality, with therapist effects on outcomes ready for outcome rows. */
+#include "api/outcomes.h"
 #include "api/practice.h"
 #include "api/feedback.h"
 
@@ -201,29 +202,44 @@ enum kv_err api_practice_weekly(struct api_req *req, struct api_resp *resp)
 	return KV_OK;
 }
 
-/* XXX: outcomes branch. The therapist's outcome figures over [from, to] (clients, measures,
- * change) as the outcome measures module summarises them; NULL until that module is merged,
- * and the API then shows "outcomes": null. See docs/practice.md. */
+/* The therapist's outcome figures over [from, to] as the outcome module summarises them
+ * (caseload, change categories, effect sizes with their caveats; docs/outcomes.md). */
 static json_t *outcome_summary(struct api_req *req, long long therapist, const char *from,
                                const char *to)
 {
-	(void)req;
-	(void)therapist;
-	(void)from;
-	(void)to;
-	return NULL;
+	return api_outcomes_summary(req->db, therapist, from, to, api_lang(req));
 }
 
-/* XXX: outcomes branch. One row per client of the lab in [from, to] with a baseline and a
- * later score on the same measure: [{"therapist": user id, "baseline": x, "outcome": y}],
- * lower meaning better or not as the measure says, all rows of one measure. NULL until the
- * outcome measures are merged. See docs/practice.md. */
+/* One row per client of the lab with at least two current scores in [from, to] on the lab's
+ * most used measure: the first (baseline) and the last (outcome), and whose client it is.
+ * Clients who withdrew consent are left out. NULL when there are none. */
 static json_t *outcome_rows(struct api_req *req, const char *from, const char *to)
 {
-	(void)req;
-	(void)from;
-	(void)to;
-	return NULL;
+	struct db_arg a[] = {ARG_TEXT(from), ARG_TEXT(to)};
+	json_t *rows = db_json_rows(
+	    req->db,
+	    "WITH cur AS (SELECT r.case_id, r.instrument_id, r.session_number, r.session_date, "
+	    "r.score FROM outcome_responses r WHERE NOT EXISTS (SELECT 1 FROM outcome_responses x "
+	    "WHERE x.supersedes = r.id) AND (?1 IS NULL OR r.session_date >= ?1) AND (?2 IS NULL "
+	    "OR "
+	    "r.session_date <= ?2)), measure AS (SELECT instrument_id FROM outcome_clients WHERE "
+	    "withdrawn_at IS NULL GROUP BY instrument_id ORDER BY count(*) DESC, instrument_id "
+	    "LIMIT 1) SELECT c.therapist_id AS therapist, (SELECT score FROM cur WHERE cur.case_id "
+	    "= oc.case_id AND cur.instrument_id = oc.instrument_id ORDER BY session_number, "
+	    "session_date LIMIT 1) AS baseline, (SELECT score FROM cur WHERE cur.case_id = "
+	    "oc.case_id AND cur.instrument_id = oc.instrument_id ORDER BY session_number DESC, "
+	    "session_date DESC LIMIT 1) AS outcome FROM outcome_clients oc JOIN patient_cases c ON "
+	    "c.id = oc.case_id WHERE oc.withdrawn_at IS NULL AND oc.instrument_id = (SELECT "
+	    "instrument_id FROM measure) AND (SELECT count(*) FROM cur WHERE cur.case_id = "
+	    "oc.case_id AND cur.instrument_id = oc.instrument_id) >= 2 ORDER BY c.therapist_id, "
+	    "oc.case_id",
+	    a, NARGS(a), NULL);
+
+	if (rows && json_array_size(rows) == 0) {
+		json_decref(rows);
+		rows = NULL;
+	}
+	return rows;
 }
 
 /* The therapist's rated sessions in [from, to]: the newest approved consensus of each

@@ -3,6 +3,7 @@
 #include "api/api_int.h"
 #include "api/feedback.h"
 #include "api/practice.h"
+#include "api/outcomes.h"
 
 #include "core/password.h"
 #include "core/transcript.h"
@@ -466,6 +467,85 @@ static const struct api_field trainees_body[] = {
     FIELDS_END,
 };
 
+/* Client outcomes (outcomes*.c). */
+static const char *const treatment_end_choices[] = {"ended", "dropped_out", NULL};
+static const char *const outcome_status_choices[] = {
+    "not_on_track", "new",       "on_track",     "deteriorated", "dropped_out", "unchanged",
+    "improved",     "recovered", "no_follow_up", "withdrawn",    NULL};
+
+static const struct api_field outcome_clients_query[] = {
+    {"status", F_ENUM, 0, 0, 0, outcome_status_choices},
+    {"lang", F_ENUM, 0, 0, 0, locale_choices},
+    FIELDS_END,
+};
+
+static const struct api_field outcome_client_body[] = {
+    {"institution_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"case_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"consent_date", F_DATE, 1, 0, 0, NULL},
+    {"instrument_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    {"age_band", F_ENUM, 0, 0, 0, age_choices},
+    {"gender", F_ENUM, 0, 0, 0, gender_choices},
+    FIELDS_END,
+};
+
+static const struct api_field outcome_end_body[] = {
+    {"status", F_ENUM, 1, 0, 0, treatment_end_choices},
+    {"ended_date", F_DATE, 1, 0, 0, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field outcome_withdraw_body[] = {
+    {"withdrawn_date", F_DATE, 1, 0, 0, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field outcome_response_body[] = {
+    {"instrument_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    {"session_number", F_INT, 0, 1, 1000, NULL},
+    {"session_date", F_DATE, 0, 0, 0, NULL},
+    {"answers", F_ARRAY, 0, 0, 200, NULL},
+    {"score", F_NUMBER, 0, -1000000, 1000000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field outcome_correction_body[] = {
+    {"reason", F_TEXT, 1, 1, 2000, NULL},
+    {"session_number", F_INT, 0, 1, 1000, NULL},
+    {"session_date", F_DATE, 0, 0, 0, NULL},
+    {"answers", F_ARRAY, 0, 0, 200, NULL},
+    {"score", F_NUMBER, 0, -1000000, 1000000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field outcome_link_body[] = {
+    {"instrument_id", F_INT, 1, 1, 9007199254740991LL, NULL},
+    {"language", F_ENUM, 1, 0, 0, locale_choices},
+    {"session_number", F_INT, 0, 1, 1000, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field outcome_public_body[] = {
+    {"answers", F_ARRAY, 1, 0, 200, NULL},
+    FIELDS_END,
+};
+
+static const struct api_field outcome_period_query[] = {
+    {"from", F_DATE, 0, 0, 0, NULL},
+    {"to", F_DATE, 0, 0, 0, NULL},
+    {"lang", F_ENUM, 0, 0, 0, locale_choices},
+    FIELDS_END,
+};
+
+static const struct api_field outcome_aggregate_query[] = {
+    {"institution_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"instrument_id", F_INT, 0, 1, 9007199254740991LL, NULL},
+    {"from", F_DATE, 0, 0, 0, NULL},
+    {"to", F_DATE, 0, 0, 0, NULL},
+    {"lang", F_ENUM, 0, 0, 0, locale_choices},
+    FIELDS_END,
+};
+
 const struct api_route api_routes[] = {
     {M_GET, "/api/health", 0, R_PUBLIC, 0, NULL, no_fields, api_health, NULL},
 
@@ -713,6 +793,36 @@ const struct api_route api_routes[] = {
     {M_GET, "/api/calibration/trainees/{id}", ADMIN | SUPERVISOR, 0, 0, NULL, no_fields,
      api_calibration_trainee_get, NULL},
     {M_GET, "/api/me/calibration", RATER, 0, 0, NULL, no_fields, api_my_calibration, NULL},
+
+    {M_GET, "/api/outcomes/measures", ROLE_ANY, 0, 0, NULL, lang_query, api_outcomes_measures,
+     NULL},
+    {M_GET, "/api/outcomes/clients", THERAPIST, 0, 0, NULL, outcome_clients_query,
+     api_outcomes_clients_list, NULL},
+    {M_POST, "/api/outcomes/clients", THERAPIST, 0, SMALL_BODY, outcome_client_body, no_fields,
+     api_outcomes_clients_create, NULL},
+    {M_GET, "/api/outcomes/clients/{id}", THERAPIST, 0, 0, NULL, lang_query,
+     api_outcomes_clients_get, NULL},
+    {M_POST, "/api/outcomes/clients/{id}/end", THERAPIST, 0, SMALL_BODY, outcome_end_body,
+     no_fields, api_outcomes_clients_end, NULL},
+    {M_POST, "/api/outcomes/clients/{id}/consent/withdraw", THERAPIST, 0, SMALL_BODY,
+     outcome_withdraw_body, no_fields, api_outcomes_clients_withdraw, NULL},
+    {M_POST, "/api/outcomes/clients/{id}/responses", THERAPIST, 0, TEXT_BODY, outcome_response_body,
+     no_fields, api_outcomes_responses_create, NULL},
+    {M_POST, "/api/outcomes/clients/{id}/links", THERAPIST, 0, SMALL_BODY, outcome_link_body,
+     no_fields, api_outcomes_links_create, NULL},
+    {M_GET, "/api/outcomes/responses/{id}", THERAPIST, 0, 0, NULL, no_fields,
+     api_outcomes_responses_get, NULL},
+    {M_POST, "/api/outcomes/responses/{id}/corrections", THERAPIST, 0, TEXT_BODY,
+     outcome_correction_body, no_fields, api_outcomes_responses_correct, NULL},
+    {M_POST, "/api/outcomes/links/{id}/revoke", THERAPIST, 0, SMALL_BODY, no_fields, no_fields,
+     api_outcomes_links_revoke, NULL},
+    {M_GET, "/api/outcomes/effectiveness", THERAPIST, 0, 0, NULL, outcome_period_query,
+     api_outcomes_effectiveness, NULL},
+    {M_GET, "/api/outcomes/aggregate", ADMIN | SUPERVISOR | INST_ADMIN, 0, 0, NULL,
+     outcome_aggregate_query, api_outcomes_aggregate, NULL},
+    {M_GET, "/api/q", 0, R_PUBLIC, 0, NULL, no_fields, api_outcomes_public_get, NULL},
+    {M_POST, "/api/q", 0, R_PUBLIC, TEXT_BODY, outcome_public_body, no_fields,
+     api_outcomes_public_answer, NULL},
 };
 
 const size_t api_n_routes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -219,6 +219,11 @@ int cmd_serve(int argc, char **argv)
 	ctx.throttle_lock = cfg.login_lock_minutes * 60LL;
 	ctx.max_recording_bytes = (long long)cfg.max_recording_mib << 20;
 	ctx.upload_expiry_secs = cfg.upload_expiry_days * 86400LL;
+	ctx.outcome_link_secs = cfg.outcome_link_hours * 3600LL;
+	ctx.outcome_rate_window = cfg.outcome_rate_window_minutes * 60LL;
+	ctx.outcome_rate_address = cfg.outcome_rate_per_address;
+	ctx.outcome_rate_link = cfg.outcome_rate_per_link;
+	snprintf(ctx.public_url, sizeof(ctx.public_url), "%s", cfg.public_url);
 	/* Leases and running jobs of an earlier process are recognised by this id. */
 	token_generate("b", ctx.boot_id);
 

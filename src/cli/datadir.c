@@ -213,6 +213,18 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 			               &c->upload_expiry_days);
 	} else if (!strcmp(section, "mail")) {
 		return on_mail(st, name, value);
+	} else if (!strcmp(section, "outcomes")) {
+		if (!strcmp(name, "link_hours"))
+			return set_int(st, name, value, 1, 24 * 30, &c->outcome_link_hours);
+		if (!strcmp(name, "rate_window_minutes"))
+			return set_int(st, name, value, 1, 24 * 60,
+			               &c->outcome_rate_window_minutes);
+		if (!strcmp(name, "rate_per_address"))
+			return set_int(st, name, value, 1, 100000, &c->outcome_rate_per_address);
+		if (!strcmp(name, "rate_per_link"))
+			return set_int(st, name, value, 1, 100000, &c->outcome_rate_per_link);
+		if (!strcmp(name, "public_url"))
+			return set_str(st, name, value, c->public_url, sizeof(c->public_url));
 	} else if (!strcmp(section, "login")) {
 		if (!strcmp(name, "max_failures"))
 			return set_int(st, "max_failures", value, 3, 100, &c->login_max_failures);
@@ -248,6 +260,10 @@ int datadir_config(const struct datadir *d, struct kv_config *cfg, char *err, si
 	cfg->mail_max_attempts = 5;
 	cfg->mail_retry_base_seconds = 60;
 	cfg->mail_poll_seconds = 5;
+	cfg->outcome_link_hours = 48;
+	cfg->outcome_rate_window_minutes = 10;
+	cfg->outcome_rate_per_address = 60;
+	cfg->outcome_rate_per_link = 20;
 	f = fopen(d->ini_path, "r");
 	if (!f)
 		return 0;

@@ -37,6 +37,12 @@ struct kv_config {
 	int mail_max_attempts;
 	int mail_retry_base_seconds;
 	int mail_poll_seconds;
+	/* [outcomes]: client links' lifetime and rate limits; the public address of the server. */
+	int outcome_link_hours;
+	int outcome_rate_window_minutes;
+	int outcome_rate_per_address;
+	int outcome_rate_per_link;
+	char public_url[256];
 };
 
 /* Takes the data folder's lock (held by a running server). Returns a descriptor to close to

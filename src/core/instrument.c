@@ -13,13 +13,20 @@
 #include "util/banned.h"
 
 const char *const instr_facet_name[INSTR_FACET__MAX] = {"adherence", "quality", "competence",
-                                                        "count"};
+                                                        "count", "response"};
 const char *const instr_flag_name[INSTR_FLAG__MAX] = {"not_rated_for_adherence", "whole_session",
                                                       "unverified", "reversed"};
 const char *const instr_class_name[INSTR_CLASS__MAX] = {"item", "outside_manual",
                                                         "not_classifiable"};
 const char *const instr_op_name[INSTR_OP__MAX] = {"sum",        "mean",  "min",        "max",
                                                   "difference", "ratio", "percentage", "count"};
+
+int instr_lang_index(const char *lang)
+{
+	static const char *const langs[] = {"nb", "da", "en"};
+
+	return instr_lookup(langs, 3, lang);
+}
 
 int instr_lookup(const char *const *names, int n, const char *s)
 {
@@ -355,6 +362,7 @@ struct instrument *instrument_compile(const json_t *def)
 	json_t *r;
 	const char *key;
 	char err[256];
+	size_t i;
 
 	if (instrument_validate(def, err, sizeof(err)))
 		return NULL;
@@ -367,6 +375,11 @@ struct instrument *instrument_compile(const json_t *def)
 	in->code = json_string_value(json_object_get(in->def, "code"));
 	in->version = json_string_value(json_object_get(in->def, "version"));
 	in->kind = json_string_value(json_object_get(in->def, "kind"));
+	in->rater = json_is_string(json_object_get(in->def, "rater"))
+	                ? json_string_value(json_object_get(in->def, "rater"))
+	                : "lab";
+	json_array_foreach(json_object_get(in->def, "languages"), i, r) in->languages |=
+	    1u << instr_lang_index(json_string_value(r));
 	in->good_enough = NAN;
 	/* Named ranges first, in file order, so good_enough is found the same way validation
 	 * checked it. */
@@ -375,6 +388,8 @@ struct instrument *instrument_compile(const json_t *def)
 	compile_globals(in);
 	compile_codes(in);
 	compile_derived(in);
+	if (!strcmp(in->rater, "client"))
+		instr_scoring_compile(in);
 	return in;
 }
 
@@ -394,6 +409,7 @@ void instrument_free(struct instrument *in)
 		free(d->den.v);
 		free(d->count_codes);
 	}
+	instr_scoring_free(in);
 	free(in->derived);
 	free(in->codes);
 	free(in->globals);
@@ -417,6 +433,18 @@ const char *instrument_version(const struct instrument *in)
 const char *instrument_kind(const struct instrument *in)
 {
 	return in->kind;
+}
+
+const char *instrument_rater(const struct instrument *in)
+{
+	return in->rater;
+}
+
+int instrument_has_language(const struct instrument *in, const char *lang)
+{
+	int l = instr_lang_index(lang);
+
+	return l >= 0 && (in->languages & (1u << l));
 }
 
 const char *instrument_name(const struct instrument *in, const char *lang)
@@ -609,6 +637,7 @@ static json_t *item_json(const struct instr_item *it, const char *lang)
 	json_object_set_new(o, "id", json_string(it->id));
 	set_text(o, "label", json_object_get(it->obj, "label"), lang);
 	set_text(o, "description", json_object_get(it->obj, "description"), lang);
+	set_text(o, "text", json_object_get(it->obj, "text"), lang);
 	json_object_set_new(o, "facets", json_deep_copy(json_object_get(it->obj, "facets")));
 	json_object_set_new(o, "range", range_json(&it->range));
 	json_object_set_new(o, "required", json_boolean(it->required));
@@ -682,6 +711,14 @@ json_t *instrument_summary(const struct instrument *in, const char *lang)
 		json_object_set_new(o, "licence", json_string(s));
 	json_object_set_new(o, "good_enough",
 	                    isnan(in->good_enough) ? json_null() : json_real(in->good_enough));
+	if (in->scoring) {
+		json_object_set_new(o, "rater", json_string(in->rater));
+		json_object_set_new(o, "languages",
+		                    json_deep_copy(json_object_get(in->def, "languages")));
+		if (!json_object_get(o, "languages"))
+			json_object_set_new(o, "languages", json_array());
+		json_object_set_new(o, "scoring", instr_scoring_summary(in, lang));
+	}
 	arr = json_array();
 	for (i = 0; i < in->n_items; i++)
 		json_array_append_new(arr, item_json(&in->items[i], lang));

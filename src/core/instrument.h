@@ -84,4 +84,62 @@ double instrument_good_enough(const struct instrument *in);
  * caller owns (shape in docs/instruments.md). */
 json_t *instrument_summary(const struct instrument *in, const char *lang);
 
+/* ---- Client-rated outcome measures ("rater": "client"; docs/instruments.md) ---- */
+
+/* "lab" (scored by the lab's raters) or "client" (a questionnaire the client answers). */
+const char *instrument_rater(const struct instrument *in);
+/* 1 when the questionnaire's own wording (item texts, answers) ships in lang. */
+int instrument_has_language(const struct instrument *in, const char *lang);
+
+struct instrument_outcome {
+	int lower_is_better;
+	int alliance;           /* a per-session alliance check (SRS), not a symptom trajectory */
+	double min, max;        /* the score's range */
+	double cutoff;          /* the clinical cut-off; NAN when none */
+	double reliable_change; /* the smallest change that counts as reliable */
+	double a, b, c;         /* Jacobson-Truax cut-offs from the norms; NAN when not given */
+	size_t n_scored;        /* items that make the score */
+	int max_missing;        /* scored items that may be left out */
+};
+
+/* Fills out for a client-rated measure; -1 for any other instrument. */
+int instrument_outcome_rules(const struct instrument *in, struct instrument_outcome *out);
+
+enum instrument_scored {
+	INSTRUMENT_SCORED,
+	INSTRUMENT_BAD_ANSWER,       /* an unknown item, or an answer off its item's scale */
+	INSTRUMENT_TOO_MANY_MISSING, /* more scored items left out than the manual allows */
+};
+
+struct instrument_score {
+	double score;    /* NAN unless scored */
+	size_t answered; /* scored items answered */
+	size_t missing;  /* scored items left out */
+	char field[40];  /* the item of a bad answer */
+	char why[160];   /* what is wrong, in English, for the API's message */
+};
+
+/*
+ * Scores a client's answers, {"<item id>": number, or null for an item left out}. Reversed
+ * items count as min + max - answer. A sum with items left out is prorated (the sum of the
+ * answered items x scored / answered); a mean (x 10) is the mean of the answered items.
+ * Items outside scoring.items are checked but not scored. Returns what happened; out tells
+ * the score or what is wrong.
+ */
+enum instrument_scored instrument_score_answers(const struct instrument *in, const json_t *answers,
+                                                struct instrument_score *out);
+/* 1 when total is a possible score of the measure (a total entered without its answers), else
+ * 0 with the reason in why. */
+int instrument_score_total_ok(const struct instrument *in, double total, char *why, size_t whylen);
+/* The name of the severity band score falls in, or NULL (no bands, or below every band). */
+const char *instrument_score_band(const struct instrument *in, double score);
+/* The answers that raise an alert (PHQ-9 item 9 above 0), as a new array of {"item", "answer",
+ * "label"} with the label in lang; empty when none. The caller owns it. */
+json_t *instrument_score_alerts(const struct instrument *in, const json_t *answers,
+                                const char *lang);
+/* What the client's answer page shows, every text in lang alone: name, instructions, and each
+ * item's text with its answers (or its scale, for a visual analogue line). NULL when the
+ * measure's wording does not ship in lang. A new object the caller owns. */
+json_t *instrument_questionnaire(const struct instrument *in, const char *lang);
+
 #endif

@@ -14,6 +14,7 @@ enum instr_facet {
 	INSTR_QUALITY,
 	INSTR_COMPETENCE,
 	INSTR_COUNT,
+	INSTR_RESPONSE, /* a client's answer to a questionnaire item (rater client) */
 	INSTR_FACET__MAX
 };
 
@@ -58,6 +59,8 @@ extern const char *const instr_op_name[INSTR_OP__MAX];
 
 /* Index of s in names[0..n), or -1. */
 int instr_lookup(const char *const *names, int n, const char *s);
+/* 0, 1, 2 for nb, da, en; -1 for anything else. */
+int instr_lang_index(const char *lang);
 struct instr_range {
 	double min, max, step;
 };
@@ -135,9 +138,47 @@ struct instr_derived {
 	size_t n_bands;
 };
 
+enum instr_method { INSTR_METHOD_SUM, INSTR_METHOD_MEAN, INSTR_METHOD_MEAN_X10, INSTR_METHOD__MAX };
+
+struct instr_alert {
+	int item;
+	double from;
+	const json_t *label;
+};
+
+/* The scoring rules of a client-rated outcome measure ("scoring" in the file). */
+struct instr_scoring {
+	const json_t *obj;
+	enum instr_method method;
+	int lower_is_better, alliance;
+	int *items; /* indices of the scored items, in file order */
+	size_t n_items;
+	int max_missing;
+	double min, max; /* the score's range */
+	double cutoff;   /* the file's, else c from the norms; NAN when neither */
+	double reliable_change;
+	double a, b, c; /* Jacobson-Truax cut-offs from the norms; NAN when not given */
+	struct instr_band *bands;
+	size_t n_bands;
+	struct instr_alert *alerts;
+	size_t n_alerts;
+};
+
+extern const char *const instr_method_name[INSTR_METHOD__MAX];
+
+/* Builds in->scoring from the kept definition (valid, rater client); frees it. In
+ * instrument_score.c. */
+void instr_scoring_compile(struct instrument *in);
+void instr_scoring_free(struct instrument *in);
+/* The scoring part of a rating form's summary, in lang. */
+json_t *instr_scoring_summary(const struct instrument *in, const char *lang);
+
 struct instrument {
 	json_t *def; /* our own copy; every string and object above points into it */
 	const char *code, *version, *kind;
+	const char *rater;  /* "lab" or "client" */
+	unsigned languages; /* bit per language (nb 1, da 2, en 4) the wording ships in */
+	struct instr_scoring *scoring; /* rater client only */
 	double good_enough;
 	struct instr_item *items;
 	size_t n_items;

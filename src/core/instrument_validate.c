@@ -31,6 +31,8 @@ struct vctx {
 	const json_t *def, *ranges, *items, *globals, *codes, *derived;
 	double good_enough; /* the first range's, NAN until one declares it */
 	char good_enough_at[384];
+	int client;     /* rater client: a questionnaire the client answers */
+	unsigned langs; /* bit per language of "languages" (nb 1, da 2, en 4) */
 };
 
 /* ---- Paths and errors ---- */
@@ -278,6 +280,26 @@ static int check_texts(struct vctx *v, const json_t *obj, const char *key, int r
 	return 0;
 }
 
+/* The questionnaire's own wording (an item's text, the instructions, a range's answers) must
+ * exist in every language that "languages" lists. */
+static int check_wording(struct vctx *v, const json_t *obj, const char *key)
+{
+	const json_t *t = json_object_get(obj, key);
+	size_t i, old;
+
+	for (i = 0; i < 3; i++) {
+		if (!(v->langs & (1u << i)) || json_object_get(t, langs[i]))
+			continue;
+		if (!t)
+			return fail_at(v, key, "is required (languages lists %s)", langs[i]);
+		old = push_key(v, key);
+		fail_at(v, langs[i], "is required (languages lists %s)", langs[i]);
+		pop(v, old);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- Ranges, points and anchors ---- */
 
 static int check_good_enough(struct vctx *v, const json_t *o, const struct instr_range *r)
@@ -338,11 +360,33 @@ static int check_points(struct vctx *v, const json_t *arr, const struct instr_ra
 	return 0;
 }
 
+/* A range's answers: the response options as the questionnaire prints them, one per point of
+ * the scale, each with its text in every language of "languages". */
+static int check_answers(struct vctx *v, const json_t *answers, const struct instr_range *r,
+                         double points)
+{
+	size_t i, old = push_key(v, "answers");
+
+	if (check_points(v, answers, r, "text"))
+		return -1;
+	for (i = 0; i < json_array_size(answers); i++) {
+		size_t o2 = push_index(v, i);
+		if (check_wording(v, json_array_get(answers, i), "text"))
+			return -1;
+		pop(v, o2);
+	}
+	if ((double)json_array_size(answers) != points)
+		return fail(v, "must give every point of the scale (%.0f points)", points);
+	pop(v, old);
+	return 0;
+}
+
 /* A range object at the current path; stores what it says in r. */
 static int check_range(struct vctx *v, const json_t *o, struct instr_range *r)
 {
-	static const char *const keys[] = {"min", "max", "step", "good_enough", "points", NULL};
-	const json_t *points;
+	static const char *const keys[] = {"min",    "max",     "step", "good_enough",
+	                                   "points", "answers", NULL};
+	const json_t *points, *answers;
 	double steps;
 	int present;
 	size_t old;
@@ -374,6 +418,12 @@ static int check_range(struct vctx *v, const json_t *o, struct instr_range *r)
 			return -1;
 		pop(v, old);
 	}
+	if (json_object_get(o, "answers") && !v->client)
+		return fail_at(v, "answers", "only a client-rated measure's ranges have answers");
+	if (get_array(v, o, "answers", 0, 1, INSTRUMENT_MAX_POINTS, &answers))
+		return -1;
+	if (answers)
+		return check_answers(v, answers, r, nearbyint(steps) + 1);
 	return 0;
 }
 
@@ -451,13 +501,19 @@ static int check_facets(struct vctx *v, const json_t *o, unsigned *mask)
 	size_t k, old;
 
 	*mask = 0;
-	if (get_array(v, o, "facets", 1, 1, INSTR_FACET__MAX, &facets))
+	/* At most the four rating facets; response stands alone. */
+	if (get_array(v, o, "facets", 1, 1, 4, &facets))
 		return -1;
 	for (k = 0; k < json_array_size(facets); k++) {
 		const char *s = json_string_value(json_array_get(facets, k));
 		int f = instr_lookup(instr_facet_name, INSTR_FACET__MAX, s);
 		old = push_key(v, "facets");
 		push_index(v, k);
+		if (v->client && f != INSTR_RESPONSE)
+			return fail(v,
+			            "a client-rated measure's items are rated for response only");
+		if (!v->client && f == INSTR_RESPONSE)
+			return fail(v, "response is for client-rated measures (rater client)");
 		if (f < 0)
 			return fail(v, "must be one of adherence, quality, competence, count");
 		if (*mask & (1u << f))
@@ -539,7 +595,7 @@ static int check_item_anchors(struct vctx *v, const json_t *o, const char *id, u
 static int check_item(struct vctx *v, size_t i)
 {
 	static const char *const keys[] = {"id",       "label", "description", "facets", "range",
-	                                   "required", "flags", "anchors",     NULL};
+	                                   "required", "flags", "anchors",     "text",   NULL};
 	const json_t *o = json_array_get(v->items, i);
 	struct instr_range r;
 	const char *id;
@@ -557,6 +613,10 @@ static int check_item(struct vctx *v, size_t i)
 	    check_texts(v, o, "description", 0, 0) || check_facets(v, o, &facets) ||
 	    check_owner_range(v, o, &r) || get_bool(v, o, "required") ||
 	    check_flags(v, o, facets, 0) || check_item_anchors(v, o, id, facets, &r))
+		return -1;
+	if (json_object_get(o, "text") && !v->client)
+		return fail_at(v, "text", "only a client-rated measure's items have text");
+	if (check_texts(v, o, "text", 0, 0) || check_wording(v, o, "text"))
 		return -1;
 	return 0;
 }
@@ -966,6 +1026,339 @@ static int check_threshold(struct vctx *v, const json_t *arr, size_t i)
 	return check_bands(v, o);
 }
 
+/* ---- Client-rated outcome measures ---- */
+
+static int check_languages(struct vctx *v, const json_t *def)
+{
+	const json_t *arr;
+	size_t i, old;
+	int l;
+
+	if (json_object_get(def, "languages") && !v->client)
+		return fail_at(v, "languages",
+		               "only a client-rated measure (rater client) has languages");
+	if (get_array(v, def, "languages", 0, 1, 3, &arr))
+		return -1;
+	for (i = 0; i < json_array_size(arr); i++) {
+		const char *s = json_string_value(json_array_get(arr, i));
+		old = push_key(v, "languages");
+		push_index(v, i);
+		l = instr_lookup(langs, 3, s);
+		if (l < 0)
+			return fail(v, "must be one of nb, da, en");
+		if (v->langs & (1u << l))
+			return fail(v, "%s is listed twice", s);
+		v->langs |= 1u << l;
+		pop(v, old);
+	}
+	return 0;
+}
+
+/* The range of item id (which exists). */
+static void item_range(const struct vctx *v, const json_t *item, struct instr_range *r)
+{
+	instr_range_read(instr_range_obj(v->def, item), r);
+}
+
+/* scoring.items: distinct ids of existing items. Stores how many items are scored and the range
+ * of the score they give under method. */
+static int check_scored_items(struct vctx *v, const json_t *o, int method, size_t *n, double *lo,
+                              double *hi)
+{
+	const json_t *arr, *src;
+	struct instr_range r;
+	size_t i, j, old;
+	char b[48];
+
+	if (get_array(v, o, "items", 0, 1, INSTRUMENT_MAX_ITEMS, &arr))
+		return -1;
+	for (i = 0; i < json_array_size(arr); i++) {
+		const json_t *id = json_array_get(arr, i);
+		old = push_key(v, "items");
+		push_index(v, i);
+		if (!json_is_string(id))
+			return fail(v, "must be a string");
+		if (!find_by(v->items, "id", json_string_value(id)))
+			return fail(v, "no item '%s'", clean(json_string_value(id), b, sizeof(b)));
+		for (j = 0; j < i; j++)
+			if (json_equal(id, json_array_get(arr, j)))
+				return fail(v, "'%s' is listed twice",
+				            clean(json_string_value(id), b, sizeof(b)));
+		pop(v, old);
+	}
+	src = arr ? arr : v->items;
+	*n = json_array_size(src);
+	*lo = *hi = 0;
+	for (i = 0; i < *n; i++) {
+		const json_t *it =
+		    arr ? find_by(v->items, "id", json_string_value(json_array_get(arr, i)))
+		        : json_array_get(v->items, i);
+		item_range(v, it, &r);
+		*lo += r.min;
+		*hi += r.max;
+	}
+	if (method != INSTR_METHOD_SUM) {
+		*lo = *lo / (double)*n * (method == INSTR_METHOD_MEAN_X10 ? 10 : 1);
+		*hi = *hi / (double)*n * (method == INSTR_METHOD_MEAN_X10 ? 10 : 1);
+	}
+	return 0;
+}
+
+/* {"mean", "sd"} of one population in scoring.norms. */
+static int check_norm(struct vctx *v, const json_t *norms, const char *key, double *mean)
+{
+	static const char *const keys[] = {"mean", "sd", NULL};
+	const json_t *o = json_object_get(norms, key);
+	double sd;
+	size_t old;
+	int present;
+
+	*mean = NAN;
+	if (!o)
+		return 0;
+	old = push_key(v, key);
+	if (!json_is_object(o))
+		return fail(v, "must be an object with mean and sd");
+	if (check_keys(v, o, keys) || get_number(v, o, "mean", 1, mean, &present) ||
+	    get_number(v, o, "sd", 1, &sd, &present))
+		return -1;
+	if (sd <= 0)
+		return fail_at(v, "sd", "must be greater than 0");
+	pop(v, old);
+	return 0;
+}
+
+static int check_norms(struct vctx *v, const json_t *o, int lower_is_better, int *both)
+{
+	static const char *const keys[] = {"clinical", "functional", NULL};
+	const json_t *n = json_object_get(o, "norms");
+	double clin, func;
+	size_t old;
+
+	*both = 0;
+	if (!n)
+		return 0;
+	old = push_key(v, "norms");
+	if (!json_is_object(n))
+		return fail(v, "must be an object with clinical and functional norms");
+	if (check_keys(v, n, keys) || check_norm(v, n, "clinical", &clin) ||
+	    check_norm(v, n, "functional", &func))
+		return -1;
+	if (!isnan(clin) && !isnan(func)) {
+		*both = 1;
+		if (lower_is_better ? func >= clin : func <= clin) {
+			push_key(v, "functional");
+			return fail_at(v, "mean", "must be %s the clinical mean (%s is better)",
+			               lower_is_better ? "below" : "above",
+			               lower_is_better ? "lower" : "higher");
+		}
+	}
+	pop(v, old);
+	return 0;
+}
+
+static int check_reliability(struct vctx *v, const json_t *o, double range)
+{
+	static const char *const keys[] = {"r", "sd", NULL};
+	const json_t *rel = json_object_get(o, "reliability");
+	double x;
+	size_t old;
+	int present;
+
+	if (get_number(v, o, "reliable_change", 0, &x, &present))
+		return -1;
+	if (present && (x <= 0 || x > range))
+		return fail_at(v, "reliable_change", "must be greater than 0 and at most %.10g",
+		               range);
+	if (present && rel)
+		return fail_at(v, "reliability", "give reliable_change or reliability, not both");
+	if (!present && !rel)
+		return fail_at(v, "reliable_change", "is required (or give reliability: r and sd)");
+	if (!rel)
+		return 0;
+	old = push_key(v, "reliability");
+	if (!json_is_object(rel))
+		return fail(v, "must be an object with r and sd");
+	if (check_keys(v, rel, keys) || get_number(v, rel, "r", 1, &x, &present))
+		return -1;
+	if (!(x >= 0 && x < 1))
+		return fail_at(v, "r", "must be at least 0 and below 1");
+	if (get_number(v, rel, "sd", 1, &x, &present))
+		return -1;
+	if (x <= 0)
+		return fail_at(v, "sd", "must be greater than 0");
+	pop(v, old);
+	return 0;
+}
+
+/* Severity bands of the score: {"name", "label", "from"}, lowest first. */
+static int check_score_bands(struct vctx *v, const json_t *o)
+{
+	static const char *const keys[] = {"name", "label", "from", NULL};
+	const json_t *bands;
+	const char *name;
+	double from = 0, prev = 0;
+	size_t k, j, old;
+	char b[48];
+	int present, prev_present = 0;
+
+	if (get_array(v, o, "bands", 0, 1, INSTRUMENT_MAX_BANDS, &bands))
+		return -1;
+	for (k = 0; k < json_array_size(bands); k++) {
+		const json_t *band = json_array_get(bands, k);
+		old = push_key(v, "bands");
+		push_index(v, k);
+		if (!json_is_object(band))
+			return fail(v, "must be an object");
+		if (check_keys(v, band, keys) || get_string(v, band, "name", 1, ID_MAX, 0, &name))
+			return -1;
+		if (!name_ok(name))
+			return fail_at(v, "name", NAME_RULE);
+		for (j = 0; j < k; j++)
+			if (!strcmp(name, json_string_value(
+			                      json_object_get(json_array_get(bands, j), "name"))))
+				return fail_at(v, "name", "'%s' is already the name of bands[%zu]",
+				               clean(name, b, sizeof(b)), j);
+		if (check_texts(v, band, "label", 1, 1))
+			return -1;
+		if (k > 0 && !json_object_get(band, "from"))
+			return fail_at(v, "from",
+			               "is required (only the first band may have no lower bound)");
+		if (get_number(v, band, "from", 0, &from, &present))
+			return -1;
+		if (prev_present && from <= prev)
+			return fail_at(v, "from", "must be greater than the from of bands[%zu]",
+			               k - 1);
+		prev = from;
+		prev_present = present;
+		pop(v, old);
+	}
+	return 0;
+}
+
+/* Answers that the therapist should see at once (PHQ-9 item 9): {"item", "from", "label"}. */
+static int check_alerts(struct vctx *v, const json_t *o)
+{
+	static const char *const keys[] = {"item", "from", "label", NULL};
+	const json_t *alerts, *it;
+	struct instr_range r;
+	const char *id;
+	size_t k, old;
+	double from;
+	char b[48], desc[128];
+	int present;
+
+	if (get_array(v, o, "alerts", 0, 1, INSTRUMENT_MAX_ITEMS, &alerts))
+		return -1;
+	for (k = 0; k < json_array_size(alerts); k++) {
+		const json_t *a = json_array_get(alerts, k);
+		old = push_key(v, "alerts");
+		push_index(v, k);
+		if (!json_is_object(a))
+			return fail(v, "must be an object with item, from and label");
+		if (check_keys(v, a, keys) || get_string(v, a, "item", 1, ID_MAX, 0, &id))
+			return -1;
+		it = find_by(v->items, "id", id);
+		if (!it)
+			return fail_at(v, "item", "no item '%s'", clean(id, b, sizeof(b)));
+		if (get_number(v, a, "from", 1, &from, &present))
+			return -1;
+		item_range(v, it, &r);
+		if (!instr_on_scale(from, &r)) {
+			instr_scale_desc(&r, desc, sizeof(desc));
+			return fail_at(v, "from", "must be %s", desc);
+		}
+		if (check_texts(v, a, "label", 1, 1))
+			return -1;
+		pop(v, old);
+	}
+	return 0;
+}
+
+/* scoring.unverified: the keys of scoring (or "reversed", the items' reversal) whose values
+ * were seen only in secondary sources. */
+static int check_unverified(struct vctx *v, const json_t *o, const char *const *keys)
+{
+	const json_t *arr;
+	size_t k, j, old;
+	char b[48];
+
+	if (get_array(v, o, "unverified", 0, 1, 20, &arr))
+		return -1;
+	for (k = 0; k < json_array_size(arr); k++) {
+		const json_t *s = json_array_get(arr, k);
+		const char *name = json_string_value(s);
+		old = push_key(v, "unverified");
+		push_index(v, k);
+		if (!name || ((!in_list(name, keys) || !strcmp(name, "unverified") ||
+		               !strcmp(name, "notes")) &&
+		              strcmp(name, "reversed")))
+			return fail(v, "must name a key of scoring, or reversed");
+		for (j = 0; j < k; j++)
+			if (json_equal(s, json_array_get(arr, j)))
+				return fail(v, "%s is listed twice", clean(name, b, sizeof(b)));
+		pop(v, old);
+	}
+	return 0;
+}
+
+static int check_scoring(struct vctx *v, const json_t *def)
+{
+	static const char *const keys[] = {"use",       "method", "items",           "max_missing",
+	                                   "direction", "cutoff", "reliable_change", "reliability",
+	                                   "norms",     "bands",  "alerts",          "unverified",
+	                                   "notes",     NULL};
+	const json_t *o = json_object_get(def, "scoring"), *mm;
+	const char *s;
+	double lo = 0, hi = 0, cutoff;
+	size_t n = 0, old;
+	int method, lower, both, present;
+
+	if (!o)
+		return v->client ? fail_at(v, "scoring", "is required for a client-rated measure")
+		                 : 0;
+	if (!v->client)
+		return fail_at(v, "scoring",
+		               "only a client-rated measure (rater client) has scoring");
+	old = push_key(v, "scoring");
+	if (!json_is_object(o))
+		return fail(v, "must be an object");
+	if (check_keys(v, o, keys) || get_string(v, o, "use", 0, ID_MAX, 0, &s))
+		return -1;
+	if (s && strcmp(s, "outcome") && strcmp(s, "alliance"))
+		return fail_at(v, "use", "must be outcome or alliance");
+	if (get_string(v, o, "method", 1, ID_MAX, 0, &s))
+		return -1;
+	method = instr_lookup(instr_method_name, INSTR_METHOD__MAX, s);
+	if (method < 0)
+		return fail_at(v, "method", "must be one of sum, mean, mean_x10");
+	if (check_scored_items(v, o, method, &n, &lo, &hi))
+		return -1;
+	mm = json_object_get(o, "max_missing");
+	if (mm && (!json_is_integer(mm) || json_integer_value(mm) < 0 ||
+	           json_integer_value(mm) >= (json_int_t)n))
+		return fail_at(v, "max_missing", "must be a whole number from 0 to %zu", n - 1);
+	if (get_string(v, o, "direction", 1, ID_MAX, 0, &s))
+		return -1;
+	if (strcmp(s, "lower_is_better") && strcmp(s, "higher_is_better"))
+		return fail_at(v, "direction", "must be lower_is_better or higher_is_better");
+	lower = !strcmp(s, "lower_is_better");
+	if (get_number(v, o, "cutoff", 0, &cutoff, &present))
+		return -1;
+	if (present && (cutoff < lo || cutoff > hi))
+		return fail_at(v, "cutoff", "must lie within the score's range (%.10g to %.10g)",
+		               lo, hi);
+	if (check_reliability(v, o, hi - lo) || check_norms(v, o, lower, &both))
+		return -1;
+	if (!present && !both)
+		return fail_at(v, "cutoff", "is required (or give norms for both populations)");
+	if (check_score_bands(v, o) || check_alerts(v, o) || check_unverified(v, o, keys) ||
+	    check_texts(v, o, "notes", 0, 0))
+		return -1;
+	pop(v, old);
+	return 0;
+}
+
 /* ---- The whole definition ---- */
 
 /* Runs check(v, i) on every entry of the top-level array key, with the path set. */
@@ -1001,7 +1394,7 @@ static int check_thresholds(struct vctx *v, const json_t *arr)
 static int check_head(struct vctx *v, const json_t *def)
 {
 	const json_t *schema = json_object_get(def, "schema");
-	const char *s;
+	const char *s, *kind;
 
 	if (!schema)
 		return fail_at(v, "schema", "is required");
@@ -1020,22 +1413,36 @@ static int check_head(struct vctx *v, const json_t *def)
 		return fail_at(v, "version",
 		               "must match [A-Za-z0-9][A-Za-z0-9.+-]* (at most 32 "
 		               "characters)");
-	if (get_string(v, def, "kind", 1, ID_MAX, 0, &s))
+	if (get_string(v, def, "kind", 1, ID_MAX, 0, &kind))
 		return -1;
-	if (strcmp(s, "fidelity") && strcmp(s, "outcome"))
+	if (strcmp(kind, "fidelity") && strcmp(kind, "outcome"))
 		return fail_at(v, "kind", "must be fidelity or outcome");
 	if (check_texts(v, def, "name", 1, 1) || check_texts(v, def, "description", 0, 0) ||
 	    get_string(v, def, "source", 0, SOURCE_MAX, 1, &s) ||
-	    get_string(v, def, "licence", 0, SOURCE_MAX, 1, &s))
+	    get_string(v, def, "licence", 0, SOURCE_MAX, 1, &s) ||
+	    get_string(v, def, "rater", 0, ID_MAX, 0, &s))
 		return -1;
-	return 0;
+	if (s && strcmp(s, "lab") && strcmp(s, "client"))
+		return fail_at(v, "rater", "must be lab or client");
+	v->client = s && !strcmp(s, "client");
+	if (v->client && strcmp(kind, "outcome"))
+		return fail_at(v, "rater", "a client-rated measure must have kind outcome");
+	if (check_languages(v, def))
+		return -1;
+	if (json_object_get(def, "instructions") && !v->client)
+		return fail_at(v, "instructions",
+		               "only a client-rated measure (rater client) has instructions");
+	return check_texts(v, def, "instructions", 0, 0) || check_wording(v, def, "instructions")
+	           ? -1
+	           : 0;
 }
 
 int instrument_validate(const json_t *def, char *err, size_t errlen)
 {
 	static const char *const keys[] = {
-	    "schema", "code",  "version", "kind",  "name",    "description", "source", "licence",
-	    "ranges", "items", "globals", "codes", "derived", "thresholds",  NULL};
+	    "schema",  "code",    "version",    "kind",         "name",   "description", "source",
+	    "licence", "rater",   "languages",  "instructions", "ranges", "items",       "globals",
+	    "codes",   "derived", "thresholds", "scoring",      NULL};
 	unsigned char state[INSTRUMENT_MAX_DERIVED] = {0};
 	const json_t *thresholds;
 	struct vctx v;
@@ -1066,5 +1473,5 @@ int instrument_validate(const json_t *def, char *err, size_t errlen)
 	for (i = 0; i < json_array_size(v.derived); i++)
 		if (!state[i] && walk_cycles(&v, i, state))
 			return -1;
-	return check_thresholds(&v, thresholds);
+	return check_thresholds(&v, thresholds) || check_scoring(&v, def) ? -1 : 0;
 }

@@ -589,5 +589,74 @@ const char *const db_sqlite_migrations[] = {
     "  CHECK (domain IS NOT NULL OR source = 'recording_review'));"
     "CREATE INDEX practice_log_therapist ON practice_log(therapist_id, date);"
     "CREATE INDEX practice_log_goal ON practice_log(goal_id);",
+    /* 9: client outcomes: a case enrolled in outcome monitoring with the client's consent, the
+     * client's answers (immutable: a correction is a new version that supersedes the old),
+     * one-time links the client answers through (only the token's hash is kept), and the
+     * hits that rate-limit those links. */
+    "CREATE TABLE outcome_clients ("
+    "  case_id INTEGER PRIMARY KEY REFERENCES patient_cases(id),"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    "  consent_date TEXT NOT NULL,"
+    "  consent_declared_at INTEGER NOT NULL,"
+    "  consent_declared_by INTEGER NOT NULL REFERENCES users(id),"
+    "  withdrawn_date TEXT,"
+    "  withdrawn_at INTEGER,"
+    "  withdrawn_by INTEGER REFERENCES users(id),"
+    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','ended',"
+    "    'dropped_out')),"
+    "  ended_date TEXT,"
+    "  ended_at INTEGER,"
+    "  created_at INTEGER NOT NULL);"
+
+    "CREATE TABLE outcome_links ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE," /* hex SHA-256 of the token; never the token */
+    "  case_id INTEGER NOT NULL REFERENCES patient_cases(id),"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    "  language TEXT NOT NULL CHECK (language IN ('nb','da','en')),"
+    "  session_number INTEGER NOT NULL CHECK (session_number BETWEEN 1 AND 1000),"
+    "  created_by INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  opened_at INTEGER,"
+    "  used_at INTEGER,"
+    "  revoked_at INTEGER);"
+    "CREATE INDEX outcome_links_case ON outcome_links(case_id);"
+
+    "CREATE TABLE outcome_responses ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES patient_cases(id),"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    "  session_number INTEGER NOT NULL CHECK (session_number BETWEEN 1 AND 1000),"
+    "  session_date TEXT NOT NULL,"
+    /* {"<item id>": answer} as given; NULL when only the total was entered. */
+    "  answers TEXT,"
+    "  score REAL NOT NULL,"
+    "  missing INTEGER NOT NULL DEFAULT 0,"
+    "  version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),"
+    "  supersedes INTEGER UNIQUE REFERENCES outcome_responses(id),"
+    "  reason TEXT,"
+    "  entered_by TEXT NOT NULL CHECK (entered_by IN ('therapist','client')),"
+    "  entered_by_user INTEGER REFERENCES users(id),"
+    "  link_id INTEGER REFERENCES outcome_links(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  CHECK ((version = 1) = (supersedes IS NULL)),"
+    "  CHECK (supersedes IS NULL OR reason IS NOT NULL));"
+    "CREATE INDEX outcome_responses_case ON outcome_responses(case_id, instrument_id);"
+    "CREATE INDEX outcome_responses_instrument ON outcome_responses(instrument_id);"
+    "CREATE TRIGGER outcome_responses_no_update BEFORE UPDATE ON outcome_responses"
+    "  BEGIN SELECT RAISE(ABORT, 'outcome responses are immutable; correct one with a new"
+    " version'); END;"
+    /* Erased only when the client has withdrawn consent to outcome monitoring. */
+    "CREATE TRIGGER outcome_responses_no_delete BEFORE DELETE ON outcome_responses"
+    "  WHEN NOT EXISTS (SELECT 1 FROM outcome_clients c WHERE c.case_id = OLD.case_id AND"
+    "    c.withdrawn_at IS NOT NULL)"
+    "  BEGIN SELECT RAISE(ABORT, 'outcome responses are immutable; correct one with a new"
+    " version'); END;"
+
+    "CREATE TABLE outcome_link_hits ("
+    "  bucket TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX outcome_link_hits_bucket ON outcome_link_hits(bucket, at);",
     NULL,
 };

@@ -299,7 +299,7 @@ test('a goal whose review date has come is due for review, and its therapist get
   assert.equal(g.due_for_review, false);
 });
 
-test('closing the loop: item scores of rated sessions beside practice time; outcomes not yet available', async () => {
+test('closing the loop: item scores of rated sessions beside practice time and the outcome summary', async () => {
   const t = lab.therapist.client;
   const r = await t.get('/api/practice/development?lang=en');
   assert.equal(r.status, 200, r.text);
@@ -318,7 +318,9 @@ test('closing the loop: item scores of rated sessions beside practice time; outc
   assert.ok(inst.items.find((i) => i.id === '3').label);
   assert.ok(d.practice.weeks.length >= 52);
   assert.ok(d.practice.total_minutes >= 105);
-  assert.equal(d.outcomes, null);
+  // No clients in outcome monitoring yet: an empty caseload, no measures.
+  assert.equal(d.outcomes.caseload.total, 0);
+  assert.deepEqual(d.outcomes.measures, []);
   assert.ok(d.goals.some((g) => g.id === meetingGoal.id));
   assert.equal((await t.get(`/api/practice/development?from=${today}&to=${dayOffset(-1)}`)).status, 400);
   assert.equal((await t.get('/api/practice/development?from=2015-01-01')).status, 400);

@@ -463,7 +463,7 @@ describe('feedback screens against a stand-in API', () => {
 
 	test('the therapist opens My feedback, plays a clip, downloads the report and the invitation', async () => {
 		await signIn(THERAPIST);
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Submissions', 'Patient cases', 'My feedback', 'Practice', 'API tokens', 'Account']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Submissions', 'Patient cases', 'Clients', 'My feedback', 'Practice', 'API tokens', 'Account']);
 		await page.locator('nav.app-nav').getByRole('link', { name: 'My feedback' }).click();
 		await page.getByRole('heading', { level: 1, name: 'My feedback' }).waitFor();
 		await page.getByRole('figure', { name: /^Trend: 8 Pretend mode/ }).waitFor();

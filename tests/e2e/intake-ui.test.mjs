@@ -517,7 +517,7 @@ describe('intake screens against the stand-in API', () => {
 
 	test('the therapist’s navigation, and a new case without names', async () => {
 		await signIn(page, web.url, THERAPIST.email, THERAPIST.password);
-		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Submissions', 'Patient cases', 'My feedback', 'Practice', 'API tokens', 'Account']);
+		assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Submissions', 'Patient cases', 'Clients', 'My feedback', 'Practice', 'API tokens', 'Account']);
 		await nav(page, 'Submissions');
 		await page.getByText('You have not started any submissions.').waitFor();
 		await assertAccessible(page, 'the empty submissions list');

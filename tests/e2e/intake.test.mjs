@@ -122,7 +122,7 @@ test('the therapist completes the requisition wizard', async () => {
 	await page.locator('#login-password').fill(therapist.password);
 	await page.locator('#login-password').press('Enter');
 	await page.locator('nav.app-nav').waitFor();
-	assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Submissions', 'Patient cases', 'My feedback', 'Practice', 'API tokens', 'Account']);
+	assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'Submissions', 'Patient cases', 'Clients', 'My feedback', 'Practice', 'API tokens', 'Account']);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'Submissions' }).click();
 	await page.getByText('You have not started any submissions.').waitFor();
 	await assertAccessible(page, 'the therapist’s submissions');

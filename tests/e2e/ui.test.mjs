@@ -307,7 +307,7 @@ describe('a therapist (two-step sign-in optional)', () => {
 			await page.locator('#fpw-repeat').fill('lang og rolig setning');
 			await page.getByRole('button', { name: 'Bytt passord' }).click();
 			await page.getByRole('heading', { level: 1, name: 'Velkommen, Tora Terapeut' }).waitFor();
-			assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Oversikt', 'Innsendinger', 'Pasientsaker', 'Mine tilbakemeldinger', 'Øving', 'API-nøkler', 'Konto']);
+			assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Oversikt', 'Innsendinger', 'Pasientsaker', 'Klienter', 'Mine tilbakemeldinger', 'Øving', 'API-nøkler', 'Konto']);
 			await page.getByText('Du sender inn opptak av dine egne timer', { exact: false }).waitFor();
 
 			await page.locator('nav.app-nav').getByRole('link', { name: 'Konto' }).click();

@@ -17,6 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *def = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr), *empty,
 	       *out;
 	struct instrument *in;
+	struct instrument_outcome rules;
+	struct instrument_score score;
 	char err[512];
 
 	if (!def)
@@ -29,6 +31,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(out);
 		out = instrument_summary(in, "nb");
 		json_decref(out);
+		/* A client-rated measure: score some answers, ask for the questionnaire. */
+		if (instrument_outcome_rules(in, &rules) == 0) {
+			json_t *answers = json_pack("{s:i, s:f, s:n}", "1", 1, "2", 0.5, "3");
+			instrument_score_answers(in, answers, &score);
+			instrument_score_band(in, score.score);
+			out = instrument_score_alerts(in, answers, "en");
+			json_decref(out);
+			out = instrument_questionnaire(in, "en");
+			json_decref(out);
+			json_decref(answers);
+		}
 		json_decref(empty);
 		instrument_free(in);
 	}

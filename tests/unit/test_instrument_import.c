@@ -80,15 +80,17 @@ TEST(test_instrument_import_dir_fills_the_seeded_rows_once)
 
 	CHECK(setup(&f, "import-dir") == 0);
 	CHECK_INT(count(f.db, "SELECT count(*) FROM instruments WHERE definition IS NULL"), 4);
-	CHECK_INT(instrument_import_dir(f.db, f.key, shipped_dir(), err, sizeof(err)), 4);
-	CHECK_INT(count(f.db, "SELECT count(*) FROM instruments"), 4);
+	/* The four seeded rating scales are filled in; the seven outcome measures get rows. */
+	CHECK_INT(instrument_import_dir(f.db, f.key, shipped_dir(), err, sizeof(err)), 11);
+	CHECK_INT(count(f.db, "SELECT count(*) FROM instruments"), 11);
+	CHECK_INT(count(f.db, "SELECT count(*) FROM instruments WHERE kind = 'outcome'"), 7);
 	CHECK_INT(count(f.db, "SELECT count(*) FROM instruments WHERE definition IS NULL"), 0);
 	CHECK_INT(count(f.db, "SELECT count(*) FROM audit_log WHERE action = 'instrument.import'"),
-	          4);
+	          11);
 	/* At the next start-up nothing changes. */
 	CHECK_INT(instrument_import_dir(f.db, f.key, shipped_dir(), err, sizeof(err)), 0);
 	CHECK_INT(count(f.db, "SELECT count(*) FROM audit_log WHERE action = 'instrument.import'"),
-	          4);
+	          11);
 	CHECK_INT(count(f.db, "SELECT id FROM instruments WHERE code = 'miti' AND "
 	                      "json_extract(definition, '$.version') = '4.2.1'"),
 	          4);

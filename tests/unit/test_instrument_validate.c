@@ -315,6 +315,142 @@ static const struct rule rules[] = {
     {{{"thresholds[0].bands[1].and[0].from", NULL}},
      "thresholds[0].bands[1].and[0].from: is required"},
     {{{"thresholds[0].bands[1].and", "[]"}}, "thresholds[0].bands[1].and: must not be empty"},
+    /* what only a client-rated measure may have */
+    {{{"rater", "'panel'"}}, "rater: must be lab or client"},
+    {{{"rater", "'client'"}}, "rater: a client-rated measure must have kind outcome"},
+    {{{"languages", "['en']"}},
+     "languages: only a client-rated measure (rater client) has languages"},
+    {{{"instructions", "{'en': 'x'}"}},
+     "instructions: only a client-rated measure (rater client) has instructions"},
+    {{{"ranges.r7.answers", "[]"}},
+     "ranges.r7.answers: only a client-rated measure's ranges have answers"},
+    {{{"items[0].facets", "['response']"}},
+     "items[0].facets[0]: response is for client-rated measures (rater client)"},
+    {{{"items[0].text", "{'en': 'x'}"}},
+     "items[0].text: only a client-rated measure's items have text"},
+    {{{"scoring", "{}"}}, "scoring: only a client-rated measure (rater client) has scoring"},
+};
+
+/* A client-rated outcome measure with every part the schema allows: wording in en and nb,
+ * answers, a reversed item, an unscored item on a visual analogue line, norms, bands and an
+ * alert. */
+#define T2 "{'en': 'x', 'nb': 'x'}"
+static const char client_json[] =
+    "{'schema': 1, 'code': 'q', 'version': '1', 'kind': 'outcome', 'name': " L ","
+    " 'rater': 'client', 'languages': ['en', 'nb'], 'instructions': " T2 ","
+    " 'ranges': {'r': {'min': 0, 'max': 3, 'answers': [{'value': 0, 'text': " T2 "},"
+    "   {'value': 1, 'text': " T2 "}, {'value': 2, 'text': " T2 "},"
+    "   {'value': 3, 'text': " T2 "}]},"
+    "  'vas': {'min': 0, 'max': 10, 'step': 0.5}},"
+    " 'items': ["
+    "  {'id': '1', 'label': " L ", 'facets': ['response'], 'range': 'r', 'text': " T2 "},"
+    "  {'id': '2', 'label': " L ", 'facets': ['response'], 'range': 'r', 'flags': ['reversed'],"
+    "   'text': " T2 "},"
+    "  {'id': '3', 'label': " L ", 'facets': ['response'], 'range': 'r', 'text': " T2 "},"
+    "  {'id': 'extra', 'label': " L ", 'facets': ['response'], 'range': 'vas',"
+    "   'required': false, 'text': " T2 "}],"
+    " 'scoring': {'method': 'sum', 'items': ['1', '2', '3'], 'max_missing': 1,"
+    "  'direction': 'lower_is_better', 'cutoff': 5, 'reliable_change': 3,"
+    "  'norms': {'clinical': {'mean': 6, 'sd': 2}, 'functional': {'mean': 2, 'sd': 1.5}},"
+    "  'bands': [{'name': 'low', 'label': " L "}, {'name': 'high', 'label': " L ", 'from': 5}],"
+    "  'alerts': [{'item': '3', 'from': 2, 'label': " L "}],"
+    "  'unverified': ['cutoff', 'reversed'], 'notes': {'en': 'x'}}}";
+
+/* One row per rule of the client-rated parts of docs/instruments.md. */
+static const struct rule client_rules[] = {
+    {{{"rater", "'x'"}}, "rater: must be lab or client"},
+    {{{"kind", "'fidelity'"}}, "rater: a client-rated measure must have kind outcome"},
+    {{{"languages", "'en'"}}, "languages: must be an array"},
+    {{{"languages", "[]"}}, "languages: must not be empty"},
+    {{{"languages", "['en', 'de']"}}, "languages[1]: must be one of nb, da, en"},
+    {{{"languages", "['en', 'en']"}}, "languages[1]: en is listed twice"},
+    {{{"instructions.nb", NULL}}, "instructions.nb: is required (languages lists nb)"},
+    {{{"languages", "['en', 'nb', 'da']"}}, "instructions.da: is required (languages lists da)"},
+    {{{"instructions", "'x'"}},
+     "instructions: must be an object of texts by language (nb, da, en)"},
+    {{{"ranges.r.answers[1].text.nb", NULL}},
+     "ranges.r.answers[1].text.nb: is required (languages lists nb)"},
+    {{{"ranges.r.answers[3]", NULL}},
+     "ranges.r.answers: must give every point of the scale (4 points)"},
+    {{{"ranges.r.answers[0].value", "9"}},
+     "ranges.r.answers[0].value: must be a whole number from 0 to 3"},
+    {{{"ranges.r.answers[0].label", L}}, "ranges.r.answers[0].label: unknown key"},
+    {{{"ranges.r.answers", "{}"}}, "ranges.r.answers: must be an array"},
+    {{{"items[0].facets", "['quality']"}},
+     "items[0].facets[0]: a client-rated measure's items are rated for response only"},
+    {{{"items[0].facets", "['response', 'response']"}},
+     "items[0].facets[1]: response is listed twice"},
+    {{{"items[0].text", NULL}}, "items[0].text: is required (languages lists nb)"},
+    {{{"items[1].text.en", NULL}}, "items[1].text.en: is required (languages lists en)"},
+    {{{"items[0].text", "{}"}}, "items[0].text: must have a text in at least one of nb, da, en"},
+    {{{"scoring", NULL}}, "scoring: is required for a client-rated measure"},
+    {{{"scoring", "1"}}, "scoring: must be an object"},
+    {{{"scoring.colour", "1"}}, "scoring.colour: unknown key"},
+    {{{"scoring.use", "'x'"}}, "scoring.use: must be outcome or alliance"},
+    {{{"scoring.method", NULL}}, "scoring.method: is required"},
+    {{{"scoring.method", "'median'"}}, "scoring.method: must be one of sum, mean, mean_x10"},
+    {{{"scoring.items", "[]"}}, "scoring.items: must not be empty"},
+    {{{"scoring.items", "['1', '9']"}}, "scoring.items[1]: no item '9'"},
+    {{{"scoring.items", "['1', '1']"}}, "scoring.items[1]: '1' is listed twice"},
+    {{{"scoring.items", "[1]"}}, "scoring.items[0]: must be a string"},
+    {{{"scoring.max_missing", "3"}}, "scoring.max_missing: must be a whole number from 0 to 2"},
+    {{{"scoring.max_missing", "1.5"}}, "scoring.max_missing: must be a whole number from 0 to 2"},
+    {{{"scoring.direction", NULL}}, "scoring.direction: is required"},
+    {{{"scoring.direction", "'up'"}},
+     "scoring.direction: must be lower_is_better or higher_is_better"},
+    {{{"scoring.cutoff", "10"}}, "scoring.cutoff: must lie within the score's range (0 to 9)"},
+    {{{"scoring.method", "'mean_x10'"}, {"scoring.cutoff", "31"}},
+     "scoring.cutoff: must lie within the score's range (0 to 30)"},
+    {{{"scoring.reliable_change", "0"}},
+     "scoring.reliable_change: must be greater than 0 and at most 9"},
+    {{{"scoring.reliability", "{'r': 0.9, 'sd': 2}"}},
+     "scoring.reliability: give reliable_change or reliability, not both"},
+    {{{"scoring.reliable_change", NULL}},
+     "scoring.reliable_change: is required (or give reliability: r and sd)"},
+    {{{"scoring.reliable_change", NULL}, {"scoring.reliability", "{'r': 1, 'sd': 2}"}},
+     "scoring.reliability.r: must be at least 0 and below 1"},
+    {{{"scoring.reliable_change", NULL}, {"scoring.reliability", "{'r': 0.8, 'sd': 0}"}},
+     "scoring.reliability.sd: must be greater than 0"},
+    {{{"scoring.reliable_change", NULL}, {"scoring.reliability", "{'r': 0.8}"}},
+     "scoring.reliability.sd: is required"},
+    {{{"scoring.reliable_change", NULL}, {"scoring.reliability", "{'r': 0.8, 'sd': 2, 'n': 1}"}},
+     "scoring.reliability.n: unknown key"},
+    {{{"scoring.norms", "[]"}},
+     "scoring.norms: must be an object with clinical and functional norms"},
+    {{{"scoring.norms.other", "{}"}}, "scoring.norms.other: unknown key"},
+    {{{"scoring.norms.clinical", "5"}},
+     "scoring.norms.clinical: must be an object with mean and sd"},
+    {{{"scoring.norms.clinical.sd", "0"}}, "scoring.norms.clinical.sd: must be greater than 0"},
+    {{{"scoring.norms.functional.mean", NULL}}, "scoring.norms.functional.mean: is required"},
+    {{{"scoring.norms.functional.mean", "7"}},
+     "scoring.norms.functional.mean: must be below the clinical mean (lower is better)"},
+    {{{"scoring.direction", "'higher_is_better'"}},
+     "scoring.norms.functional.mean: must be above the clinical mean (higher is better)"},
+    {{{"scoring.cutoff", NULL}, {"scoring.norms.functional", NULL}},
+     "scoring.cutoff: is required (or give norms for both populations)"},
+    {{{"scoring.bands", "[]"}}, "scoring.bands: must not be empty"},
+    {{{"scoring.bands[1].from", NULL}},
+     "scoring.bands[1].from: is required (only the first band may have no lower bound)"},
+    {{{"scoring.bands[1].name", "'low'"}},
+     "scoring.bands[1].name: 'low' is already the name of bands[0]"},
+    {{{"scoring.bands[1].name", "'High'"}}, "scoring.bands[1].name: " NAME_RULE},
+    {{{"scoring.bands[0].from", "6"}},
+     "scoring.bands[1].from: must be greater than the from of bands[0]"},
+    {{{"scoring.bands[0].and", "[]"}}, "scoring.bands[0].and: unknown key"},
+    {{{"scoring.alerts[0].item", "'7'"}}, "scoring.alerts[0].item: no item '7'"},
+    {{{"scoring.alerts[0].from", "5"}},
+     "scoring.alerts[0].from: must be a whole number from 0 to 3"},
+    {{{"scoring.alerts[0].label", NULL}}, "scoring.alerts[0].label: is required"},
+    {{{"scoring.alerts[0]", "'9'"}},
+     "scoring.alerts[0]: must be an object with item, from and label"},
+    {{{"scoring.unverified", "['colour']"}},
+     "scoring.unverified[0]: must name a key of scoring, or reversed"},
+    {{{"scoring.unverified", "['notes']"}},
+     "scoring.unverified[0]: must name a key of scoring, or reversed"},
+    {{{"scoring.unverified", "['cutoff', 'cutoff']"}},
+     "scoring.unverified[1]: cutoff is listed twice"},
+    {{{"scoring.notes", "'x'"}},
+     "scoring.notes: must be an object of texts by language (nb, da, en)"},
 };
 
 TEST(test_instrument_validate_accepts_the_base_definition)
@@ -350,6 +486,50 @@ TEST(test_instrument_validate_reports_each_rule_with_its_path)
 			unit_fail(__FILE__, __LINE__,
 			          "rule %zu (%s):\n      got  \"%s\"\n      want \"%s\"", i,
 			          rules[i].e[0].path, err, rules[i].want);
+		json_decref(def);
+	}
+}
+
+TEST(test_instrument_validate_accepts_a_client_rated_measure)
+{
+	json_t *def = parse(client_json);
+	char err[512] = "";
+
+	CHECK(def);
+	CHECK_INT(instrument_validate(def, err, sizeof(err)), 0);
+	/* Without languages, no item needs its wording; rater lab is the default spelled out. */
+	set_path(def, "languages", NULL);
+	set_path(def, "items[0].text", NULL);
+	set_path(def, "instructions", NULL);
+	CHECK_INT(instrument_validate(def, err, sizeof(err)), 0);
+	json_decref(def);
+	def = parse(base_json);
+	set_path(def, "rater", "'lab'");
+	CHECK_INT(instrument_validate(def, err, sizeof(err)), 0);
+	json_decref(def);
+}
+
+TEST(test_instrument_validate_reports_each_client_rule_with_its_path)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof(client_rules) / sizeof(client_rules[0]); i++) {
+		json_t *def = parse(client_json);
+		char err[512] = "";
+		int broken = 0;
+
+		for (k = 0; k < 3 && client_rules[i].e[k].path; k++)
+			if (set_path(def, client_rules[i].e[k].path, client_rules[i].e[k].value))
+				broken = 1;
+		if (broken)
+			unit_fail(__FILE__, __LINE__,
+			          "client rule %zu: cannot apply the edit to %s", i,
+			          client_rules[i].e[0].path);
+		else if (instrument_validate(def, err, sizeof(err)) != -1 ||
+		         strcmp(err, client_rules[i].want))
+			unit_fail(__FILE__, __LINE__,
+			          "client rule %zu (%s):\n      got  \"%s\"\n      want \"%s\"", i,
+			          client_rules[i].e[0].path, err, client_rules[i].want);
 		json_decref(def);
 	}
 }

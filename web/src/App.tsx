@@ -25,6 +25,7 @@ import { reliabilityPages } from './pages/reliability/routes';
 import { workspacePages, workspacePatterns } from './pages/workspace/routes';
 import { feedbackPages, feedbackPatterns } from './pages/feedback/routes';
 import { practicePages } from './pages/practice/routes';
+import { outcomesPages, outcomesPatterns } from './pages/outcomes/routes';
 import { ROUTES, usePath } from './router';
 import { stopAllUploads } from './upload';
 import { ForcedPasswordScreen, ForcedTotpScreen } from './screens/ForcedScreens';
@@ -65,6 +66,7 @@ const PAGES: Record<string, PageDef> = {
 	...feedbackPages,
 	...reliabilityPages,
 	...practicePages,
+	...outcomesPages,
 };
 
 const PATTERNS: [RegExp, PageDef][] = [
@@ -72,6 +74,7 @@ const PATTERNS: [RegExp, PageDef][] = [
 	[/^\/institutions\/(\d+)$/, { title: 'institution.title', roles: LAB, render: ([id]) => <InstitutionPage id={Number(id)} /> }],
 	...workspacePatterns,
 	...feedbackPatterns,
+	...outcomesPatterns,
 ];
 
 function pageFor(path: string, user: User): { title: MessageKey; node: preact.JSX.Element } {

@@ -9,6 +9,7 @@ import { reliabilityNav } from '../pages/reliability/routes';
 import { workspaceNav } from '../pages/workspace/routes';
 import { feedbackNav } from '../pages/feedback/routes';
 import { practiceNav } from '../pages/practice/routes';
+import { outcomesNav } from '../pages/outcomes/routes';
 import { LanguageSelect } from './LanguageSelect';
 
 export interface NavItem {
@@ -21,7 +22,7 @@ export function navItems(role: Role): NavItem[] {
 	if (role === 'therapist') {
 		items.push({ path: ROUTES.submissions, label: 'nav.submissions' }, { path: ROUTES.cases, label: 'nav.cases' });
 	}
-	items.push(...workspaceNav(role));
+	items.push(...workspaceNav(role), ...outcomesNav(role));
 	if (role === 'lab_admin' || role === 'supervisor') items.push({ path: ROUTES.inbox, label: 'nav.inbox' });
 	items.push(...feedbackNav(role), ...practiceNav(role));
 	if (role === 'lab_admin') {

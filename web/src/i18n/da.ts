@@ -6,6 +6,7 @@ import { feedbackDa } from './feedback.da';
 import { reliabilityDa } from './reliability.da';
 import { workspaceDa } from './workspace.da';
 import { practiceDa } from './practice.da';
+import { outcomesDa } from './outcomes.da';
 
 export const da: Messages = {
 	...workspaceDa,
@@ -14,6 +15,7 @@ export const da: Messages = {
 	...feedbackDa,
 	...reliabilityDa,
 	...practiceDa,
+	...outcomesDa,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Spring til hovedindholdet',

@@ -6,6 +6,7 @@ import { feedbackEn } from './feedback.en';
 import { reliabilityEn } from './reliability.en';
 import { workspaceEn } from './workspace.en';
 import { practiceEn } from './practice.en';
+import { outcomesEn } from './outcomes.en';
 
 export const en = {
 	...workspaceEn,
@@ -14,6 +15,7 @@ export const en = {
 	...feedbackEn,
 	...reliabilityEn,
 	...practiceEn,
+	...outcomesEn,
 	'app.name': 'kvalab',
 	'app.tagline': 'Quality laboratory for psychotherapy',
 	'app.skip': 'Skip to main content',

@@ -6,6 +6,7 @@ import { feedbackNb } from './feedback.nb';
 import { reliabilityNb } from './reliability.nb';
 import { workspaceNb } from './workspace.nb';
 import { practiceNb } from './practice.nb';
+import { outcomesNb } from './outcomes.nb';
 
 export const nb: Messages = {
 	...workspaceNb,
@@ -14,6 +15,7 @@ export const nb: Messages = {
 	...feedbackNb,
 	...reliabilityNb,
 	...practiceNb,
+	...outcomesNb,
 	'app.name': 'kvalab',
 	'app.tagline': 'Kvalitetslaboratorium for psykoterapi',
 	'app.skip': 'Hopp til hovedinnholdet',

@@ -163,7 +163,6 @@ export const practiceDa: { readonly [K in keyof typeof practiceEn]: string } = {
 	'practice.dev.weeksTable': 'Minutter pr. uge som tabel',
 	'practice.dev.outcomesTitle': 'Klienternes udbytte',
 	'practice.dev.outcomesMissing': 'Udbyttetal er endnu ikke tilgængelige her. De kommer, når klienternes udbyttemål indsamles i kvalab.',
-	'practice.dev.outcomesSoon': 'Udbyttetallene for denne periode bliver gjort klar.',
 
 	'practice.error.future_date': 'Datoen må ikke ligge i fremtiden.',
 	'practice.error.unknown_goal': 'Vælg et af dine egne mål.',

@@ -164,7 +164,6 @@ export const practiceEn = {
 	'practice.dev.weeksTable': 'Minutes per week as a table',
 	'practice.dev.outcomesTitle': 'Client outcomes',
 	'practice.dev.outcomesMissing': 'Outcome figures are not yet available here. They will appear when your clients’ outcome measures are collected in kvalab.',
-	'practice.dev.outcomesSoon': 'Outcome figures for this period are being prepared.',
 
 	'practice.error.future_date': 'The date must not be in the future.',
 	'practice.error.unknown_goal': 'Choose one of your own goals.',

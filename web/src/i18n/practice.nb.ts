@@ -163,7 +163,6 @@ export const practiceNb: { readonly [K in keyof typeof practiceEn]: string } = {
 	'practice.dev.weeksTable': 'Minutter per uke som tabell',
 	'practice.dev.outcomesTitle': 'Klientenes utfall',
 	'practice.dev.outcomesMissing': 'Utfallstall er ikke tilgjengelige her ennå. De kommer når klientenes utfallsmål samles inn i kvalab.',
-	'practice.dev.outcomesSoon': 'Utfallstallene for denne perioden blir gjort klare.',
 
 	'practice.error.future_date': 'Datoen kan ikke ligge fram i tid.',
 	'practice.error.unknown_goal': 'Velg ett av dine egne mål.',

@@ -8,6 +8,7 @@ import { WS_ROUTES } from './workspace/paths';
 import { FB_ROUTES } from './feedback/paths';
 import { PRACTICE_ROUTES } from './practice/paths';
 import { PracticeDueNotice } from './practice/routes';
+import { outcomesHome } from './outcomes/routes';
 
 export function HomePage() {
 	const { t } = useI18n();
@@ -32,6 +33,7 @@ export function HomePage() {
 	if (role === 'institution_admin') now.push({ path: ROUTES.myInstitution, text: 'home.now.myInstitution', link: 'nav.myInstitution' });
 	const exportEntry = exportHome(role);
 	if (exportEntry) now.push(exportEntry);
+	now.push(...outcomesHome(role));
 	now.push({ path: ROUTES.tokens, text: 'home.now.tokens', link: 'nav.tokens' }, { path: ROUTES.account, text: 'home.now.account', link: 'nav.account' });
 
 	return (

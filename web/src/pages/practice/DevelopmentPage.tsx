@@ -7,6 +7,7 @@ import { ErrorNotice, SelectField } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
 import { useI18n } from '../../i18n';
 import { linkClick } from '../../router';
+import { EffectivenessSummary } from '../outcomes/EffectivenessPage';
 import '../../styles/practice.css';
 import { usePracticeErrors } from './errors';
 import { PRACTICE_ROUTES } from './paths';
@@ -279,9 +280,7 @@ export function DevelopmentPage() {
 
 					<section class="card" aria-labelledby="dev-outcomes-h">
 						<h2 id="dev-outcomes-h">{t('practice.dev.outcomesTitle')}</h2>
-						{/* XXX: outcomes branch: render the therapist's outcome summary here once
-						 * GET /api/practice/development fills "outcomes". */}
-						<p class="muted">{data.outcomes === null ? t('practice.dev.outcomesMissing') : t('practice.dev.outcomesSoon')}</p>
+						{data.outcomes === null ? <p class="muted">{t('practice.dev.outcomesMissing')}</p> : <EffectivenessSummary data={data.outcomes} headingLevel={3} />}
 					</section>
 				</>
 			)}

@@ -1,5 +1,6 @@
 /* The deliberate-practice part of the kvalab API: goals, the practice log, weekly totals,
  * "closing the loop", and the time spent watching one's own recording. */
+import type { Summary } from '../outcomes/oapi';
 import { request } from '../../api';
 
 export const ACTIVITIES = ['recording_review', 'simulated_client', 'feedback', 'reading', 'other'] as const;
@@ -117,7 +118,7 @@ export interface Development {
 	practice: PracticeWeeks;
 	goals: { id: number; instrument_id: number | null; item_id: string | null; description: string; state: GoalState }[];
 	/* Outcome figures over the period; null until the client outcome measures are wired in. */
-	outcomes: unknown;
+	outcomes: Summary | null;
 }
 
 export interface ReviewResult {

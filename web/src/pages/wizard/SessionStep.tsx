@@ -43,9 +43,11 @@ export function SessionStep({ sub }: { sub: Submission }) {
 		api.listInstruments().then(
 			(r) => {
 				if (!live) return;
-				setInstruments(r.items);
-				const only = r.items[0];
-				if (!instrument && r.items.length === 1 && only) setInstrument(String(only.id));
+				/* Sessions are rated on fidelity scales; outcome measures are the client's. */
+				const scales = r.items.filter((i) => i.kind === 'fidelity');
+				setInstruments(scales);
+				const only = scales[0];
+				if (!instrument && scales.length === 1 && only) setInstrument(String(only.id));
 			},
 			(err: unknown) => {
 				if (!live) return;
