@@ -314,8 +314,11 @@ test('the therapist uploads a recording, reloads half way and it continues from 
 	/* After the connection came back: the server was asked where it was, and the rest followed. */
 	const back = tus.filter((r) => r.at > offlineAt);
 	assert.ok(back.some((r) => r.method === 'HEAD'), JSON.stringify(back));
+	/* The rest followed from the server's offset; or, when the last piece had reached the server
+	 * before the line went down (only its answer was lost), the HEAD showed every byte there and
+	 * nothing more was sent. The checksum above proves the file whole either way. */
 	const lastPatch = back.filter((r) => r.method === 'PATCH').pop();
-	assert.ok(Number(lastPatch.offset) >= offset, `resumed at ${lastPatch.offset}`);
+	if (lastPatch) assert.ok(Number(lastPatch.offset) >= offset, `resumed at ${lastPatch.offset}`);
 	t.diagnostic(`tus requests: ${tusLog()}`);
 	await cdp.detach();
 	} catch (e) {
