@@ -16,7 +16,8 @@ Three comparisons, all on the one data set that gen.py writes:
              Rscript: start R, load psych, read.csv, compute, print; median of --r-reps),
              both timed from outside in the same way.
 kvalab is also timed on *_shuffled.csv, the same rows in random order, since its input path
-is fastest on files grouped by session with ids in order (gen.py's main files).
+is fastest on files grouped by session with ids in order (gen.py's main files), and on
+`kvalab stats --help`, its start-up alone, which is most of its time on these files.
 Results of all sides are checked against each other before anything is printed.
 """
 import argparse
@@ -38,6 +39,15 @@ def timed(cmd, reps):
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         times.append(time.perf_counter() - t)
     return statistics.median(times), json.loads(out)
+
+
+def timed_text(cmd, reps):
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
 
 
 def build_engine(out):
@@ -69,6 +79,8 @@ def main():
                                        check=True, capture_output=True, text=True).stdout)
     args = {"icc": ["icc"], "kappa": ["kappa"], "alpha": ["alpha", "--metric", "interval"]}
     cli, shuffled, rproc = {}, {}, {}
+    # kvalab's start-up alone (load the program and its libraries, print the usage, exit).
+    startup = timed_text([a.bin, "stats", "--help"], a.reps)
     for name, cmd in args.items():
         cli[name] = timed([a.bin, "stats", cmd[0], f"{a.out}/{name}.csv", *cmd[1:]], a.reps)
         shuffled[name] = timed([a.bin, "stats", cmd[0], f"{a.out}/{name}_shuffled.csv", *cmd[1:]], a.reps)
@@ -104,7 +116,7 @@ def main():
               ("alpha", "alpha interval (plain R)"))
     for name, label in labels:
         e, rc = engine[f"{name}_seconds"], r[f"{name}_seconds"]
-        print(f"{label:<27}{e:>10.4f}{rc:>10.4f}{rc / e:>7.0f}x")
+        print(f"{label:<27}{e:>10.6f}{rc:>10.4f}{rc / e:>7.0f}x")
     print()
     print("end to end: kvalab stats as a process (start, read CSV, compute, print JSON) against")
     print("  R in process: read.csv + compute inside one R session (R start-up not counted)")
@@ -115,6 +127,7 @@ def main():
         ri = r[f"{name}_seconds"] + r["read_long_seconds" if name == "alpha" else "read_wide_seconds"]
         rp = rproc[name][0]
         print(f"{label:<27}{k:>9.4f}{ks:>10.4f}{ri:>11.4f}{ri / k:>6.1f}x{rp:>11.4f}{rp / k:>6.0f}x")
+    print(f"kvalab's start-up alone (`{os.path.basename(a.bin)} stats --help`): {startup:.4f}")
     print()
     for name, mine, theirs, _ in checks:
         print(f"  {name}: {mine:.12f} vs {theirs:.12f}")

@@ -425,7 +425,8 @@ struct reader {
 	size_t col[3]; /* of the subject, the rater and the label */
 	unsigned char role[COLS_MAX];
 	unsigned char sep[COLS_MAX]; /* ',' after each column but the last */
-	struct label_index *ix;
+	size_t n_cols;
+	struct label_index ix;
 	struct subject cur;
 	struct guess cur_guess; /* the current subject, as its column's field */
 	struct name rater[2];
@@ -448,7 +449,7 @@ static const unsigned char *row_read(struct reader *rd, const unsigned char *p, 
 
 	row->same_subject = 0;
 	row->rater_idx = row->label_idx = NONE;
-	for (j = 0; j < rd->pf->n_cols && p; j++) {
+	for (j = 0; j < rd->n_cols && p; j++) {
 		unsigned char sep = rd->sep[j];
 		switch (rd->role[j]) {
 		case SUBJECT:
@@ -471,8 +472,8 @@ static const unsigned char *row_read(struct reader *rd, const unsigned char *p, 
 			break;
 		case LABEL:
 			/* A label of one byte, the usual scale point, is a look-up by that byte. */
-			if (p[1] == sep && rd->ix->one_byte[*p]) {
-				row->label_idx = rd->ix->one_byte[*p] - 1;
+			if (p[1] == sep && rd->ix.one_byte[*p]) {
+				row->label_idx = rd->ix.one_byte[*p] - 1;
 				p += 2;
 			} else {
 				p = field_read(p, rd->end, sep, &row->label);
@@ -486,18 +487,22 @@ static const unsigned char *row_read(struct reader *rd, const unsigned char *p, 
 	return p;
 }
 
-/* Counts a finished subject: a pair when both raters rated it, else a single rating. */
-static void subject_end(struct pairfile *pf, const struct subject *s)
+static void single_add(struct pairfile *pf, const struct pairfile_text *t)
 {
-	if (s->label[0] != NONE && s->label[1] != NONE) {
-		pf->count[(size_t)s->label[0] * pf->stride + s->label[1]]++;
-	} else {
-		if (pf->n_single == pf->cap_single) {
-			pf->cap_single = pf->cap_single ? 2 * pf->cap_single : 16;
-			pf->single = xrealloc(pf->single, pf->cap_single * sizeof(*pf->single));
-		}
-		pf->single[pf->n_single++] = s->name.t;
+	if (pf->n_single == pf->cap_single) {
+		pf->cap_single = pf->cap_single ? 2 * pf->cap_single : 16;
+		pf->single = xrealloc(pf->single, pf->cap_single * sizeof(*pf->single));
 	}
+	pf->single[pf->n_single++] = *t;
+}
+
+/* Counts a finished subject: a pair when both raters rated it, else a single rating. */
+static inline void subject_end(struct pairfile *pf, const struct subject *s)
+{
+	if (s->label[0] != NONE && s->label[1] != NONE)
+		pf->count[(size_t)s->label[0] * pf->stride + s->label[1]]++;
+	else
+		single_add(pf, &s->name.t);
 	pf->n_subjects++;
 }
 
@@ -548,12 +553,11 @@ static int rows_read(struct pairfile *pf, const unsigned char *p, const size_t *
 	struct row row;
 	uint32_t label, r;
 	size_t j;
-	int rc = -1;
 
 	memset(&rd, 0, sizeof(rd));
 	rd.pf = pf;
 	rd.end = (const unsigned char *)pf->text + pf->len;
-	rd.ix = xcalloc(1, sizeof(*rd.ix));
+	rd.n_cols = pf->n_cols;
 	for (j = 0; j < pf->n_cols; j++) {
 		rd.role[j] = OTHER;
 		rd.sep[j] = j + 1 < pf->n_cols ? ',' : '\n';
@@ -565,26 +569,23 @@ static int rows_read(struct pairfile *pf, const unsigned char *p, const size_t *
 
 	while ((p = skip_empty(p, rd.end)) < rd.end) {
 		if (!(p = row_read(&rd, p, &row)) || row_subject(&rd, &row))
-			goto out;
+			return -1;
 		if ((r = row_rater(&rd, &row)) == NONE)
-			goto out; /* a third rater */
+			return -1; /* a third rater */
 		if (rd.cur.label[r] != NONE)
-			goto out; /* rated twice */
+			return -1; /* rated twice */
 		label = row.label_idx;
-		if (label == NONE && (label = label_find(pf, rd.ix, &row.label)) == NONE)
-			goto out;
+		if (label == NONE && (label = label_find(pf, &rd.ix, &row.label)) == NONE)
+			return -1;
 		rd.cur.label[r] = label;
 		pf->n_rows++;
 	}
 	if (!pf->n_rows || rd.n_raters < 2)
-		goto out;
+		return -1;
 	subject_end(pf, &rd.cur);
 	pf->rater[0] = rd.rater[0].t;
 	pf->rater[1] = rd.rater[1].t;
-	rc = 0;
-out:
-	free(rd.ix);
-	return rc;
+	return 0;
 }
 
 enum pairfile_result pairfile_read(struct pairfile *pf, const char *path,
