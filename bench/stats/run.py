@@ -17,7 +17,9 @@ Three comparisons, all on the one data set that gen.py writes:
              both timed from outside in the same way.
 kvalab is also timed on *_shuffled.csv, the same rows in random order, since its input path
 is fastest on files grouped by session with ids in order (gen.py's main files), and on
-`kvalab stats --help`, its start-up alone, which is most of its time on these files.
+`kvalab stats --help`, its start-up alone, which is most of its time on these files. To show
+what that start-up costs, the statistics subcommand is also linked alone (stats_only.c, from
+the libkv.a beside --bin; not shipped) and timed on the kappa and alpha files.
 Results of all sides are checked against each other before anything is printed.
 """
 import argparse
@@ -63,6 +65,17 @@ def build_engine(out):
     return exe
 
 
+def build_stats_only(out, lib):
+    """The statistics subcommand linked alone (stats_only.c): kvalab stats without its start-up."""
+    exe = os.path.join(out, "stats_only")
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "jansson", "gsl"], check=True,
+                           capture_output=True, text=True).stdout.split()
+    subprocess.run(["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-I" + os.path.join(ROOT, "src"),
+                    os.path.join(HERE, "stats_only.c"), lib, "-Wl,--as-needed", *flags, "-lm", "-o", exe],
+                   check=True)
+    return exe
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sessions", type=int, default=100000)
@@ -71,6 +84,7 @@ def main():
     ap.add_argument("--r-reps", type=int, default=3)
     ap.add_argument("--bin", default=os.environ.get("KVALAB_BIN", "build/kvalab"))
     ap.add_argument("--out", default="bench/out/stats")
+    ap.add_argument("--lib", default=None, help="libkv.a for stats_only (default: beside --bin)")
     a = ap.parse_args()
 
     subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), "--sessions", str(a.sessions),
@@ -84,6 +98,11 @@ def main():
     for name, cmd in args.items():
         cli[name] = timed([a.bin, "stats", cmd[0], f"{a.out}/{name}.csv", *cmd[1:]], a.reps)
         shuffled[name] = timed([a.bin, "stats", cmd[0], f"{a.out}/{name}_shuffled.csv", *cmd[1:]], a.reps)
+    # The same statistics code without kvalab's start-up (not shipped; see stats_only.c).
+    only = build_stats_only(a.out, a.lib or os.path.join(os.path.dirname(a.bin), "libkv.a"))
+    only_startup = timed_text([only, "--help"], a.reps)
+    only_cli = {name: timed([only, cmd[0], f"{a.out}/{name}.csv", *cmd[1:]], a.reps)
+                for name, cmd in args.items() if name != "icc"}
     r = json.loads(subprocess.run(["Rscript", os.path.join(HERE, "bench.R"), a.out, str(a.r_reps)],
                                   check=True, capture_output=True, text=True).stdout)
     for name in args:
@@ -101,7 +120,9 @@ def main():
               ("alpha", cli["alpha"][1]["alpha"], r["alpha_interval"], 1e-9),
               ("alpha engine", engine["alpha"], r["alpha_interval"], 1e-9),
               ("alpha shuffled", shuffled["alpha"][1]["alpha"], r["alpha_interval"], 1e-9),
-              ("alpha R process", rproc["alpha"][1]["alpha"], r["alpha_interval"], 1e-9)]
+              ("alpha R process", rproc["alpha"][1]["alpha"], r["alpha_interval"], 1e-9),
+              ("kappa stats_only", only_cli["kappa"][1]["kappa"], r["kappa"], 1e-9),
+              ("alpha stats_only", only_cli["alpha"][1]["alpha"], r["alpha_interval"], 1e-9)]
     for name, mine, theirs, tol in checks:
         if abs(mine - theirs) > tol:
             sys.exit(f"{name}: kvalab {mine} vs R {theirs}")
@@ -128,6 +149,12 @@ def main():
         rp = rproc[name][0]
         print(f"{label:<27}{k:>9.4f}{ks:>10.4f}{ri:>11.4f}{ri / k:>6.1f}x{rp:>11.4f}{rp / k:>6.0f}x")
     print(f"kvalab's start-up alone (`{os.path.basename(a.bin)} stats --help`): {startup:.4f}")
+    print()
+    print("the same statistics code linked without the server's libraries (stats_only.c, not shipped)")
+    print(f"  start-up alone (--help): {only_startup:.4f}")
+    for name, label in labels[1:]:
+        k, rp = only_cli[name][0], rproc[name][0]
+        print(f"  {label:<27}{k:>9.4f}  R process {rp:.4f}{rp / k:>6.0f}x")
     print()
     for name, mine, theirs, _ in checks:
         print(f"  {name}: {mine:.12f} vs {theirs:.12f}")
