@@ -2,7 +2,7 @@
 """Statistics benchmark: kvalab vs R's psych on the same generated data, in the same run.
 
 Usage (from the repository root, after `make build/kvalab`):
-    python3 bench/stats/run.py [--sessions 100000] [--reps 7] [--r-reps 3] [--bin build/kvalab]
+    python3 bench/stats/run.py [--sessions 100000] [--reps 11] [--r-reps 3] [--bin build/kvalab]
 
 Three comparisons, all on the one data set that gen.py writes:
   engine     the C statistics engine alone (bench/stats/engine.c, median of --engine-reps
@@ -14,7 +14,7 @@ Three comparisons, all on the one data set that gen.py writes:
              one R session, so R's start-up and library loading are not counted;
   process    the same kvalab runs against R as a process too (bench/stats/one.R under
              Rscript: start R, load psych, read.csv, compute, print; median of --r-reps),
-             both timed from outside in the same way.
+             both timed from outside in the same way and in interleaved rounds.
 kvalab is also timed on *_shuffled.csv, the same rows in random order, since its input path
 is fastest on files grouped by session with ids in order (gen.py's main files), and on
 `kvalab stats --help`, its start-up alone, which is most of its time on these files. To show
@@ -32,24 +32,6 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-
-
-def timed(cmd, reps):
-    times, out = [], None
-    for _ in range(reps):
-        t = time.perf_counter()
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), json.loads(out)
-
-
-def timed_text(cmd, reps):
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def build_engine(out):
@@ -79,7 +61,7 @@ def build_stats_only(out, lib):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sessions", type=int, default=100000)
-    ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--reps", type=int, default=11)
     ap.add_argument("--engine-reps", type=int, default=51)
     ap.add_argument("--r-reps", type=int, default=3)
     ap.add_argument("--bin", default=os.environ.get("KVALAB_BIN", "build/kvalab"))
@@ -92,21 +74,43 @@ def main():
     engine = json.loads(subprocess.run([build_engine(a.out), f"{a.out}/wide.csv", str(a.engine_reps)],
                                        check=True, capture_output=True, text=True).stdout)
     args = {"icc": ["icc"], "kappa": ["kappa"], "alpha": ["alpha", "--metric", "interval"]}
-    cli, shuffled, rproc = {}, {}, {}
-    # kvalab's start-up alone (load the program and its libraries, print the usage, exit).
-    startup = timed_text([a.bin, "stats", "--help"], a.reps)
-    for name, cmd in args.items():
-        cli[name] = timed([a.bin, "stats", cmd[0], f"{a.out}/{name}.csv", *cmd[1:]], a.reps)
-        shuffled[name] = timed([a.bin, "stats", cmd[0], f"{a.out}/{name}_shuffled.csv", *cmd[1:]], a.reps)
     # The same statistics code without kvalab's start-up (not shipped; see stats_only.c).
     only = build_stats_only(a.out, a.lib or os.path.join(os.path.dirname(a.bin), "libkv.a"))
-    only_startup = timed_text([only, "--help"], a.reps)
-    only_cli = {name: timed([only, cmd[0], f"{a.out}/{name}.csv", *cmd[1:]], a.reps)
-                for name, cmd in args.items() if name != "icc"}
+    samples = {}
+
+    def once(key, cmd):
+        t = time.perf_counter()
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        samples.setdefault(key, []).append((time.perf_counter() - t, out))
+
+    # Both sides' processes in interleaved rounds, so that both meet the machine's load alike:
+    # other work on the machine comes and goes, and a side timed all at once may meet a busy
+    # or a quiet spell that the other does not.
+    for i in range(max(a.reps, a.r_reps)):
+        if i < a.reps:
+            # kvalab's start-up alone (load the program and its libraries, print the usage).
+            once("startup", [a.bin, "stats", "--help"])
+            once("only startup", [only, "--help"])
+            for name, cmd in args.items():
+                once(("cli", name), [a.bin, "stats", cmd[0], f"{a.out}/{name}.csv", *cmd[1:]])
+                once(("shuffled", name), [a.bin, "stats", cmd[0], f"{a.out}/{name}_shuffled.csv", *cmd[1:]])
+                if name != "icc":
+                    once(("only", name), [only, cmd[0], f"{a.out}/{name}.csv", *cmd[1:]])
+        if i < a.r_reps:
+            for name in args:
+                once(("rproc", name), ["Rscript", os.path.join(HERE, "one.R"), a.out, name])
+
+    def timed_median(key):
+        return statistics.median(t for t, _ in samples[key]), json.loads(samples[key][-1][1])
+
+    startup = statistics.median(t for t, _ in samples["startup"])
+    only_startup = statistics.median(t for t, _ in samples["only startup"])
+    cli = {name: timed_median(("cli", name)) for name in args}
+    shuffled = {name: timed_median(("shuffled", name)) for name in args}
+    only_cli = {name: timed_median(("only", name)) for name in args if name != "icc"}
+    rproc = {name: timed_median(("rproc", name)) for name in args}
     r = json.loads(subprocess.run(["Rscript", os.path.join(HERE, "bench.R"), a.out, str(a.r_reps)],
                                   check=True, capture_output=True, text=True).stdout)
-    for name in args:
-        rproc[name] = timed(["Rscript", os.path.join(HERE, "one.R"), a.out, name], a.r_reps)
 
     # Same answers everywhere (psych's ICC goes through lme4, so only to its tolerance).
     checks = [("ICC3", cli["icc"][1]["ICC3"]["icc"], r["ICC3"], 1e-5),
