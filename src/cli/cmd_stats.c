@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "cli/pairfile.h"
 #include "core/stats.h"
 #include "util/csv.h"
 #include "util/parse.h"
@@ -1103,6 +1104,9 @@ out:
 
 /* ---- kappa ---- */
 
+static const char *const kappa_weight_name[STATS_WEIGHTS__MAX] = {"none", "linear", "quadratic"};
+static const char *const kappa_long_names[3] = {"subject", "rater", "category"};
+
 static json_t *categories_json(const struct cats *k, const struct intern *labels)
 {
 	json_t *arr = json_array();
@@ -1113,10 +1117,119 @@ static json_t *categories_json(const struct cats *k, const struct intern *labels
 	return arr;
 }
 
+/* Prints kappa's result; takes dropped (the subjects left out, a JSON array). */
+static int kappa_print(const struct stats_kappa *r, enum stats_weights weights,
+                       const struct cats *k, const struct intern *labels, json_t *dropped)
+{
+	json_t *root = json_object();
+
+	json_object_set_new(root, "n", json_integer((json_int_t)r->n));
+	json_object_set_new(root, "weights", json_string(kappa_weight_name[weights]));
+	json_object_set_new(root, "categories", categories_json(k, labels));
+	json_object_set_new(root, "kappa", jnum(r->kappa));
+	json_object_set_new(root, "p_observed", jnum(r->p_observed));
+	json_object_set_new(root, "p_expected", jnum(r->p_expected));
+	json_object_set_new(root, "se", jnum(r->se));
+	json_object_set_new(root, "ci95_lower", jnum(r->ci_lower));
+	json_object_set_new(root, "ci95_upper", jnum(r->ci_upper));
+	json_object_set_new(root, "se0", jnum(r->se0));
+	json_object_set_new(root, "z", jnum(r->z));
+	json_object_set_new(root, "p", jnum(r->p));
+	json_object_set_new(root, "dropped_subjects", dropped);
+	return print_json(root);
+}
+
+/* The agreement weights for c ordered categories, or NULL for unweighted kappa. */
+static double *kappa_weights(enum stats_weights weights, size_t c)
+{
+	double *w;
+
+	if (weights == STATS_WEIGHTS_NONE)
+		return NULL;
+	w = xcalloc(c * c, sizeof(double));
+	stats_kappa_weights(weights, c, w);
+	return w;
+}
+
+/* The pairfile's labels as an intern table, in the same first-seen order, for cats_build. */
+static void pairfile_labels(const struct pairfile *pf, struct intern *labels)
+{
+	size_t i;
+
+	for (i = 0; i < pf->n_labels; i++) {
+		struct csv_field f = {pf->label[i], pf->label_len[i]};
+		intern_append(labels, &f, 0);
+	}
+}
+
+/*
+ * The pairfile's counts, which are by label, folded into a k->n x k->n table by category
+ * (labels such as "1" and "1.0" are one category). With transpose the table's transpose is
+ * added too, which for two coders gives alpha's coincidence matrix.
+ */
+static double *pairfile_table(const struct pairfile *pf, const struct cats *k, int transpose)
+{
+	double *t = xcalloc(k->n * k->n, sizeof(double));
+	size_t a, b;
+
+	for (a = 0; a < pf->n_labels; a++) {
+		for (b = 0; b < pf->n_labels; b++) {
+			double n = pf->count[a * pf->stride + b];
+			size_t ca = k->of_label[a], cb = k->of_label[b];
+			t[ca * k->n + cb] += n;
+			if (transpose)
+				t[cb * k->n + ca] += n;
+		}
+	}
+	return t;
+}
+
+/*
+ * Kappa from a file in the usual layout, read by pairfile.h in one pass. Returns 0, having
+ * done nothing, when the file is not in that layout or anything about it would be an error:
+ * the general reader then reads it and reports what is wrong.
+ */
+static int kappa_fast(struct ctx *c, enum stats_weights weights, int *rc)
+{
+	struct intern labels = {0};
+	struct pairfile pf;
+	struct cats k = {0};
+	struct stats_kappa r;
+	double *table = NULL, *w = NULL;
+	json_t *dropped;
+	size_t i;
+	int done = 0;
+
+	if (pairfile_read(&pf, c->path, kappa_long_names) != PAIRFILE_OK)
+		return 0;
+	/* A file with the columns of a count table is one, whatever else it has. */
+	if (pairfile_has_column(&pf, "rater_a") && pairfile_has_column(&pf, "rater_b") &&
+	    pairfile_has_column(&pf, "count"))
+		goto out;
+	pairfile_labels(&pf, &labels);
+	cats_build(&k, &labels);
+	if (k.n > STATS_MAX_CATEGORIES)
+		goto out;
+	table = pairfile_table(&pf, &k, 0);
+	w = kappa_weights(weights, k.n);
+	if (stats_kappa_table(table, k.n, w, &r))
+		goto out;
+	dropped = json_array();
+	for (i = 0; i < pf.n_single; i++)
+		json_array_append_new(dropped, json_stringn(pf.single[i].s, pf.single[i].len));
+	*rc = kappa_print(&r, weights, &k, &labels, dropped);
+	done = 1;
+out:
+	free(w);
+	free(table);
+	cats_release(&k);
+	intern_release(&labels);
+	pairfile_release(&pf);
+	return done;
+}
+
 static int run_kappa(struct ctx *c, enum stats_weights weights)
 {
-	static const char *const weight_name[STATS_WEIGHTS__MAX] = {"none", "linear", "quadratic"};
-	static const char *const long_names[3] = {"subject", "rater", "category"};
 	static const char *const table_names[3] = {"rater_a", "rater_b", "count"};
 	struct intern labels = {0}, subj = {0}, rater = {0};
 	struct rows obs;
@@ -1125,12 +1238,12 @@ static int run_kappa(struct ctx *c, enum stats_weights weights)
 	uint32_t *sa = NULL, *sb = NULL;
 	double *table = NULL, *w = NULL;
 	struct stats_kappa r;
-	json_t *root, *dropped;
+	json_t *dropped;
 	int col[3], rc = 0, done, is_table;
 
 	is_table = find_column(c, "rater_a") >= 0 && find_column(c, "rater_b") >= 0 &&
 	           find_column(c, "count") >= 0;
-	if ((rc = require_columns(c, is_table ? table_names : long_names, col, 3)))
+	if ((rc = require_columns(c, is_table ? table_names : kappa_long_names, col, 3)))
 		return rc;
 	dropped = json_array();
 	intern_reserve(&subj, rows_estimate(c) / 2);
@@ -1184,50 +1297,32 @@ static int run_kappa(struct ctx *c, enum stats_weights weights)
 		rc = fail(c, 0, "more than %d categories", STATS_MAX_CATEGORIES);
 		goto out;
 	}
-	table = xcalloc(k.n * k.n, sizeof(double));
+	w = kappa_weights(weights, k.n);
 	if (is_table) {
+		table = xcalloc(k.n * k.n, sizeof(double));
 		for (i = 0; i < obs.n; i++)
 			table[k.of_label[obs.a[i]] * k.n + k.of_label[obs.b[i]]] += obs.y[i];
+		rc = stats_kappa_table(table, k.n, w, &r);
 	} else {
-		/* Pair each subject's two ratings; UINT32_MAX marks a missing one. */
+		/* Each subject's two categories, STATS_MISSING for a missing rating. */
 		n_subj = subj.n;
 		sa = xmalloc(n_subj * sizeof(uint32_t));
 		sb = xmalloc(n_subj * sizeof(uint32_t));
 		for (i = 0; i < n_subj; i++)
-			sa[i] = sb[i] = UINT32_MAX;
+			sa[i] = sb[i] = STATS_MISSING;
 		for (i = 0; i < obs.n; i++)
 			(obs.b[i] == 0 ? sa : sb)[obs.a[i]] = (uint32_t)k.of_label[obs.c[i]];
-		for (i = 0; i < n_subj; i++) {
-			if (sa[i] == UINT32_MAX || sb[i] == UINT32_MAX)
+		for (i = 0; i < n_subj; i++)
+			if (sa[i] == STATS_MISSING || sb[i] == STATS_MISSING)
 				json_array_append_new(dropped, jlabel(&subj, i));
-			else
-				table[(size_t)sa[i] * k.n + sb[i]] += 1;
-		}
+		rc = stats_kappa_pairs(sa, sb, n_subj, k.n, w, &r);
 	}
-	if (weights != STATS_WEIGHTS_NONE) {
-		w = xcalloc(k.n * k.n, sizeof(double));
-		stats_kappa_weights(weights, k.n, w);
-	}
-	if (stats_kappa_table(table, k.n, w, &r)) {
+	if (rc) {
 		rc = fail(c, 0, "no subject rated by both raters");
 		goto out;
 	}
-	root = json_object();
-	json_object_set_new(root, "n", json_integer((json_int_t)r.n));
-	json_object_set_new(root, "weights", json_string(weight_name[weights]));
-	json_object_set_new(root, "categories", categories_json(&k, &labels));
-	json_object_set_new(root, "kappa", jnum(r.kappa));
-	json_object_set_new(root, "p_observed", jnum(r.p_observed));
-	json_object_set_new(root, "p_expected", jnum(r.p_expected));
-	json_object_set_new(root, "se", jnum(r.se));
-	json_object_set_new(root, "ci95_lower", jnum(r.ci_lower));
-	json_object_set_new(root, "ci95_upper", jnum(r.ci_upper));
-	json_object_set_new(root, "se0", jnum(r.se0));
-	json_object_set_new(root, "z", jnum(r.z));
-	json_object_set_new(root, "p", jnum(r.p));
-	json_object_set_new(root, "dropped_subjects", dropped);
+	rc = kappa_print(&r, weights, &k, &labels, dropped);
 	dropped = NULL;
-	rc = print_json(root);
 out:
 	json_decref(dropped);
 	free(sb);
@@ -1352,18 +1447,64 @@ out:
 
 /* ---- alpha ---- */
 
+static const char *const alpha_names[3] = {"unit", "coder", "value"};
+
+static int alpha_print(const struct stats_alpha *r, enum stats_metric metric)
+{
+	json_t *root = json_object();
+
+	json_object_set_new(root, "metric", json_string(stats_metric_name[metric]));
+	json_object_set_new(root, "alpha", jnum(r->alpha));
+	json_object_set_new(root, "n_pairable", json_integer((json_int_t)r->n_pairable));
+	return print_json(root);
+}
+
+/*
+ * Alpha from a file of two coders in the usual layout (pairfile.h), as kappa_fast does:
+ * returns 0, having done nothing, when the general reader has to read the file.
+ */
+static int alpha_fast(struct ctx *c, enum stats_metric metric, int *rc)
+{
+	struct intern labels = {0};
+	struct pairfile pf;
+	struct cats k = {0};
+	struct stats_alpha r;
+	double *o = NULL;
+	int done = 0;
+
+	if (pairfile_read(&pf, c->path, alpha_names) != PAIRFILE_OK)
+		return 0;
+	pairfile_labels(&pf, &labels);
+	cats_build(&k, &labels);
+	/* Values that are not numbers, or negative for ratio, are the general reader's to report. */
+	if ((metric == STATS_METRIC_INTERVAL || metric == STATS_METRIC_RATIO) && !k.numeric)
+		goto out;
+	if (metric == STATS_METRIC_RATIO && k.n && k.value[0] < 0)
+		goto out;
+	o = pairfile_table(&pf, &k, 1);
+	if (stats_alpha_coincidence(o, k.n, k.value, metric, &r))
+		goto out;
+	*rc = alpha_print(&r, metric);
+	done = 1;
+out:
+	free(o);
+	cats_release(&k);
+	intern_release(&labels);
+	pairfile_release(&pf);
+	return done;
+}
+
 static int run_alpha(struct ctx *c, enum stats_metric metric)
 {
-	static const char *const names[3] = {"unit", "coder", "value"};
 	struct intern unit = {0}, coder = {0}, labels = {0};
 	struct rows obs;
 	struct cats k = {0};
 	size_t i, *value = NULL;
+	uint32_t *ua = NULL, *ub = NULL;
 	struct stats_alpha r;
-	json_t *root;
 	int col[3], rc = 0, done;
 
-	if ((rc = require_columns(c, names, col, 3)))
+	if ((rc = require_columns(c, alpha_names, col, 3)))
 		return rc;
 	intern_reserve(&unit, rows_estimate(c) / 2);
 	/* a is the unit, b the coder, c the value's label. */
@@ -1402,19 +1543,29 @@ static int run_alpha(struct ctx *c, enum stats_metric metric)
 		rc = fail(c, 0, "more than %d distinct values", STATS_MAX_VALUES);
 		goto out;
 	}
-	value = xmalloc((obs.n ? obs.n : 1) * sizeof(size_t));
-	for (i = 0; i < obs.n; i++)
-		value[i] = k.of_label[obs.c[i]];
-	if (stats_alpha(obs.a, value, obs.n, k.n, k.value, metric, &r)) {
+	if (coder.n == 2) {
+		/* Two coders: each unit's two values, counted as pairs in one pass. */
+		ua = xmalloc((unit.n ? unit.n : 1) * sizeof(uint32_t));
+		ub = xmalloc((unit.n ? unit.n : 1) * sizeof(uint32_t));
+		for (i = 0; i < unit.n; i++)
+			ua[i] = ub[i] = STATS_MISSING;
+		for (i = 0; i < obs.n; i++)
+			(obs.b[i] == 0 ? ua : ub)[obs.a[i]] = (uint32_t)k.of_label[obs.c[i]];
+		rc = stats_alpha_pairs(ua, ub, unit.n, k.n, k.value, metric, &r);
+	} else {
+		value = xmalloc((obs.n ? obs.n : 1) * sizeof(size_t));
+		for (i = 0; i < obs.n; i++)
+			value[i] = k.of_label[obs.c[i]];
+		rc = stats_alpha(obs.a, value, obs.n, k.n, k.value, metric, &r);
+	}
+	if (rc) {
 		rc = fail(c, 0, "fewer than 2 pairable values (units coded by 2 or more coders)");
 		goto out;
 	}
-	root = json_object();
-	json_object_set_new(root, "metric", json_string(stats_metric_name[metric]));
-	json_object_set_new(root, "alpha", jnum(r.alpha));
-	json_object_set_new(root, "n_pairable", json_integer((json_int_t)r.n_pairable));
-	rc = print_json(root);
+	rc = alpha_print(&r, metric);
 out:
+	free(ub);
+	free(ua);
 	free(value);
 	rows_release(&obs);
 	cats_release(&k);
@@ -1687,7 +1838,7 @@ int cmd_stats(int argc, char **argv)
 		if (opts[0].value &&
 		    (rc = pick(&c, "weights", opts[0].value, weight_names, STATS_WEIGHTS__MAX, &w)))
 			return rc;
-		if (!(rc = open_input(&c)))
+		if (!kappa_fast(&c, (enum stats_weights)w, &rc) && !(rc = open_input(&c)))
 			rc = run_kappa(&c, (enum stats_weights)w);
 	} else if (!strcmp(sub, "fleiss")) {
 		if (!(rc = open_input(&c)))
@@ -1697,7 +1848,7 @@ int cmd_stats(int argc, char **argv)
 		if (opts[0].value && (rc = pick(&c, "metric", opts[0].value, stats_metric_name,
 		                                STATS_METRIC__MAX, &m)))
 			return rc;
-		if (!(rc = open_input(&c)))
+		if (!alpha_fast(&c, (enum stats_metric)m, &rc) && !(rc = open_input(&c)))
 			rc = run_alpha(&c, (enum stats_metric)m);
 	} else if (!strcmp(sub, "rci")) {
 		struct stats_rci_norms nm = {NAN, NAN, NAN, NAN, NAN, NAN, opts[6].value != NULL};

@@ -3,6 +3,7 @@
 #define KV_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Conventions for every function here: inputs are borrowed and never modified; results go
@@ -23,6 +24,12 @@
 #define STATS_MAX_CATEGORIES 1000
 #define STATS_MAX_VALUES 20000
 #define STATS_MAX_EVENT_CELLS 50000000
+
+/*
+ * A missing rating in the per-subject code arrays of stats_kappa_pairs and stats_alpha_pairs
+ * (raw columns of two raters, as the CLI reads them: one entry per subject).
+ */
+#define STATS_MISSING UINT32_MAX
 
 /* ---- Intraclass correlation (Shrout & Fleiss 1979; McGraw & Wong 1996) ---- */
 
@@ -94,6 +101,16 @@ void stats_kappa_weights(enum stats_weights kind, size_t c, double *w);
  */
 int stats_kappa_table(const double *table, size_t c, const double *w, struct stats_kappa *out);
 
+/*
+ * The same from the raw columns: a[i] and b[i] are subject i's categories (0..c-1) from
+ * rater A and rater B, or STATS_MISSING, which leaves the subject out. The c x c table is
+ * counted in one pass over the pairs, so the results are those of stats_kappa_table on it.
+ * Returns -1 for a code that is neither a category nor STATS_MISSING, or as
+ * stats_kappa_table does (no subject rated by both).
+ */
+int stats_kappa_pairs(const uint32_t *a, const uint32_t *b, size_t n, size_t c, const double *w,
+                      struct stats_kappa *out);
+
 /* ---- Fleiss' kappa for many raters (Fleiss 1971; Fleiss, Nee & Landis 1979) ---- */
 
 struct stats_fleiss {
@@ -141,6 +158,25 @@ struct stats_alpha {
  */
 int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_values,
                 const double *numeric, enum stats_metric metric, struct stats_alpha *out);
+
+/*
+ * The same from the coincidence matrix (Krippendorff 2011, section C): o[c * n_values + k]
+ * is o_ck, the pairable values c and k coincide in units, summed over units as
+ * n_uc n_uk / (m_u - 1) (n_uc (n_uc - 1) / (m_u - 1) on the diagonal). o must be symmetric
+ * with entries >= 0; the results are those of stats_alpha on observations that give it.
+ */
+int stats_alpha_coincidence(const double *o, size_t n_values, const double *numeric,
+                            enum stats_metric metric, struct stats_alpha *out);
+
+/*
+ * The same for two coders from the raw columns: a[i] and b[i] are unit i's value indices
+ * from coder A and coder B, or STATS_MISSING (a unit with one value is unpairable). Each
+ * unit coded by both adds its pair to the coincidence matrix both ways, counted in one pass
+ * over the units; the results are those of stats_alpha on the same observations. Returns
+ * -1 for a code that is neither a value nor STATS_MISSING, or as stats_alpha does.
+ */
+int stats_alpha_pairs(const uint32_t *a, const uint32_t *b, size_t n, size_t n_values,
+                      const double *numeric, enum stats_metric metric, struct stats_alpha *out);
 
 /* ---- Reliable and clinically significant change (Jacobson & Truax 1991) ---- */
 

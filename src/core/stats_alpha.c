@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/stats_int.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -148,6 +149,59 @@ static double delta2(const struct metric *m, size_t c, size_t k)
 	}
 }
 
+/* The arguments every form of alpha checks the same way; value codes are checked by each. */
+static int check_scale(size_t n_values, const double *numeric, enum stats_metric kind)
+{
+	size_t c;
+
+	if (n_values == 0 || n_values > STATS_MAX_VALUES || kind >= STATS_METRIC__MAX)
+		return -1;
+	if ((kind == STATS_METRIC_INTERVAL || kind == STATS_METRIC_RATIO) && !numeric)
+		return -1;
+	if (kind == STATS_METRIC_RATIO)
+		for (c = 0; c < n_values; c++)
+			if (numeric[c] < 0)
+				return -1;
+	return 0;
+}
+
+/* Sets up delta^2 from the pairable values' counts n_v; cum (n_values) is the caller's. */
+static void metric_init(struct metric *m, enum stats_metric kind, const double *numeric,
+                        const double *n_v, double *cum, size_t n_values)
+{
+	size_t c;
+
+	for (c = 0; c < n_values; c++)
+		cum[c] = n_v[c] + (c ? cum[c - 1] : 0);
+	m->kind = kind;
+	m->numeric = numeric;
+	m->cum = cum;
+	m->n_v = n_v;
+}
+
+/*
+ * The expected disagreement from the margins, and alpha from it and d_o, the observed
+ * disagreement's numerator sum_ck o_ck delta^2_ck.
+ */
+static void alpha_finish(const struct metric *m, size_t n_values, double n, double d_o,
+                         struct stats_alpha *out)
+{
+	const double *n_v = m->n_v;
+	double d_e = 0;
+	size_t c, k;
+
+	for (c = 0; c < n_values; c++) {
+		if (!n_v[c])
+			continue;
+		for (k = c + 1; k < n_values; k++)
+			if (n_v[k])
+				d_e += 2 * n_v[c] * n_v[k] * delta2(m, c, k);
+	}
+	out->d_observed = d_o / n;
+	out->d_expected = d_e / (n * (n - 1));
+	out->alpha = d_e > 0 ? 1 - (n - 1) * d_o / d_e : NAN;
+}
+
 /*
  * Rather than build the values-by-values coincidence matrix, which is large for interval
  * data with many distinct values, the observed disagreement is summed unit by unit:
@@ -162,21 +216,15 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 	size_t *own = NULL, *scratch = NULL, *vals = NULL;
 	double *n_v = NULL, *cum = NULL, *cnt = NULL, *dt = NULL;
 	struct metric m;
-	double n = 0, d_o = 0, d_e = 0;
+	double n = 0, d_o = 0;
 	size_t i, j, c, k, widest = 0;
 	int rc = -1;
 
-	if (n_values == 0 || n_values > STATS_MAX_VALUES || kind >= STATS_METRIC__MAX)
-		return -1;
-	if ((kind == STATS_METRIC_INTERVAL || kind == STATS_METRIC_RATIO) && !numeric)
+	if (check_scale(n_values, numeric, kind))
 		return -1;
 	for (i = 0; i < n_obs; i++)
 		if (value[i] >= n_values)
 			return -1;
-	if (kind == STATS_METRIC_RATIO)
-		for (c = 0; c < n_values; c++)
-			if (numeric[c] < 0)
-				return -1;
 
 	group_by_unit(unit, value, n_obs, &gu, &gv, &own);
 	n_v = xcalloc(n_values, sizeof(double));
@@ -199,12 +247,7 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 	out->n_pairable = n;
 	if (n < 2)
 		goto out;
-	for (c = 0; c < n_values; c++)
-		cum[c] = n_v[c] + (c ? cum[c - 1] : 0);
-	m.kind = kind;
-	m.numeric = numeric;
-	m.cum = cum;
-	m.n_v = n_v;
+	metric_init(&m, kind, numeric, n_v, cum, n_values);
 	/* A table of delta^2 saves the per-pair switch when the scale is short. */
 	if (n_values <= 64) {
 		dt = xmalloc(n_values * n_values * sizeof(double));
@@ -248,18 +291,7 @@ int stats_alpha(const size_t *unit, const size_t *value, size_t n_obs, size_t n_
 				s += 2 * cnt[a] * cnt[b] * delta2(&m, vals[a], vals[b]);
 		d_o += s / (double)(j - i - 1);
 	}
-
-	/* Expected disagreement from the pairable values' margins. */
-	for (c = 0; c < n_values; c++) {
-		if (!n_v[c])
-			continue;
-		for (k = c + 1; k < n_values; k++)
-			if (n_v[k])
-				d_e += 2 * n_v[c] * n_v[k] * delta2(&m, c, k);
-	}
-	out->d_observed = d_o / n;
-	out->d_expected = d_e / (n * (n - 1));
-	out->alpha = d_e > 0 ? 1 - (n - 1) * d_o / d_e : NAN;
+	alpha_finish(&m, n_values, n, d_o, out);
 	rc = 0;
 out:
 	free(scratch);
@@ -269,5 +301,105 @@ out:
 	free(cum);
 	free(n_v);
 	free(own);
+	return rc;
+}
+
+int stats_alpha_coincidence(const double *o, size_t n_values, const double *numeric,
+                            enum stats_metric kind, struct stats_alpha *out)
+{
+	double *n_v = NULL, *cum = NULL, n = 0, d_o = 0;
+	struct metric m;
+	size_t c, k;
+	int rc = -1;
+
+	if (check_scale(n_values, numeric, kind))
+		return -1;
+	for (c = 0; c < n_values; c++)
+		for (k = 0; k <= c; k++)
+			if (!(o[c * n_values + k] >= 0) ||
+			    o[c * n_values + k] != o[k * n_values + c])
+				return -1;
+	n_v = xcalloc(n_values, sizeof(double));
+	cum = xcalloc(n_values, sizeof(double));
+	/* n_c, the pairable values of each kind, are the matrix's margins. */
+	for (c = 0; c < n_values; c++) {
+		for (k = 0; k < n_values; k++)
+			n_v[c] += o[c * n_values + k];
+		n += n_v[c];
+	}
+	out->n_pairable = n;
+	if (n < 2)
+		goto out;
+	metric_init(&m, kind, numeric, n_v, cum, n_values);
+	for (c = 0; c < n_values; c++)
+		for (k = 0; k < n_values; k++)
+			if (c != k && o[c * n_values + k])
+				d_o += o[c * n_values + k] * delta2(&m, c, k);
+	alpha_finish(&m, n_values, n, d_o, out);
+	rc = 0;
+out:
+	free(cum);
+	free(n_v);
+	return rc;
+}
+
+/* Up to this many values the pairs are counted into a matrix (8 bytes a cell); beyond, the
+ * matrix would be larger than the observations, and stats_alpha takes them instead. */
+#define PAIRS_TABLE_MAX 256
+
+/* stats_alpha_pairs beyond PAIRS_TABLE_MAX values: the units coded by both as observations. */
+static int alpha_pairs_general(const uint32_t *a, const uint32_t *b, size_t n, size_t n_values,
+                               const double *numeric, enum stats_metric kind,
+                               struct stats_alpha *out)
+{
+	size_t *unit = xmalloc((2 * n + 1) * sizeof(size_t));
+	size_t *value = xmalloc((2 * n + 1) * sizeof(size_t));
+	size_t i, m = 0;
+	int rc = -1;
+
+	for (i = 0; i < n; i++) {
+		if ((a[i] >= n_values && a[i] != STATS_MISSING) ||
+		    (b[i] >= n_values && b[i] != STATS_MISSING))
+			goto out;
+		if (a[i] == STATS_MISSING || b[i] == STATS_MISSING)
+			continue;
+		unit[m] = unit[m + 1] = i;
+		value[m] = a[i];
+		value[m + 1] = b[i];
+		m += 2;
+	}
+	rc = stats_alpha(unit, value, m, n_values, numeric, kind, out);
+out:
+	free(value);
+	free(unit);
+	return rc;
+}
+
+/*
+ * With two coders every pairable unit has m_u = 2 and adds 1 to o_ab and to o_ba, so the
+ * coincidence matrix is the coders' table plus its transpose.
+ */
+int stats_alpha_pairs(const uint32_t *a, const uint32_t *b, size_t n, size_t n_values,
+                      const double *numeric, enum stats_metric kind, struct stats_alpha *out)
+{
+	double *t, *o;
+	size_t c, k;
+	int rc = -1;
+
+	if (check_scale(n_values, numeric, kind))
+		return -1;
+	if (n_values > PAIRS_TABLE_MAX)
+		return alpha_pairs_general(a, b, n, n_values, numeric, kind, out);
+	t = xcalloc(n_values * n_values, sizeof(double));
+	o = xmalloc(n_values * n_values * sizeof(double));
+	if (stats_count_pairs(a, b, n, n_values, t))
+		goto out;
+	for (c = 0; c < n_values; c++)
+		for (k = 0; k < n_values; k++)
+			o[c * n_values + k] = t[c * n_values + k] + t[k * n_values + c];
+	rc = stats_alpha_coincidence(o, n_values, numeric, kind, out);
+out:
+	free(o);
+	free(t);
 	return rc;
 }

@@ -6,6 +6,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "core/stats_int.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -116,4 +117,37 @@ int stats_kappa_table(const double *table, size_t c, const double *w, struct sta
 	free(col);
 	free(row);
 	return 0;
+}
+
+/*
+ * Counting straight into doubles is exact (counts stay far below 2^53) and leaves no integer
+ * table to convert; the branch on the codes is taken almost never, so it costs little.
+ */
+int stats_count_pairs(const uint32_t *a, const uint32_t *b, size_t n, size_t c, double *table)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (a[i] < c && b[i] < c)
+			table[(size_t)a[i] * c + b[i]] += 1;
+		else if ((a[i] >= c && a[i] != STATS_MISSING) ||
+		         (b[i] >= c && b[i] != STATS_MISSING))
+			return -1;
+	}
+	return 0;
+}
+
+int stats_kappa_pairs(const uint32_t *a, const uint32_t *b, size_t n, size_t c, const double *w,
+                      struct stats_kappa *out)
+{
+	double *table;
+	int rc = -1;
+
+	if (c == 0 || c > STATS_MAX_CATEGORIES)
+		return -1;
+	table = xcalloc(c * c, sizeof(double));
+	if (!stats_count_pairs(a, b, n, c, table))
+		rc = stats_kappa_table(table, c, w, out);
+	free(table);
+	return rc;
 }

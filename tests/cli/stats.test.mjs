@@ -198,6 +198,63 @@ test('alpha reproduces Krippendorff 2011 for all four metrics', () => {
   assert.equal(ok(['alpha', file]).metric, 'nominal');
 });
 
+// Two raters' ratings of 400 subjects on a 1-5 scale ("3" also written "3.0"), a few subjects
+// rated once; as an export sorted by subject, which kvalab reads the fast way, and as the
+// same rows shuffled, quoted or with CRLF, which go through the general reader.
+function twoRaterFiles(names) {
+  let seed = 11;
+  const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const rows = [];
+  for (let s = 1; s <= 400; s++) {
+    const a = 1 + rand(5), b = rand(3) ? a : 1 + rand(5);
+    const id = `s${String(s).padStart(4, '0')}`;
+    if (s % 37 !== 0) rows.push([id, 'A', a === 3 && s % 2 ? '3.0' : `${a}`]);
+    if (s % 41 !== 0) rows.push([id, 'B', `${b}`]);
+  }
+  const head = names.join(',');
+  const line = (r) => r.join(',');
+  const shuffled = rows.slice();
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = rand(i + 1);
+    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+  }
+  return {
+    sorted: [head, ...rows.map(line)].join('\n') + '\n',
+    shuffled: [head, ...shuffled.map(line)].join('\n') + '\n',
+    quoted: [head, ...rows.map((r) => r.map((f) => `"${f}"`).join(','))].join('\n') + '\n',
+    crlf: [head, ...rows.map(line)].join('\r\n'),
+  };
+}
+
+test('kappa and alpha give the same answers however the file is read', () => {
+  const kap = twoRaterFiles(['subject', 'rater', 'category']);
+  for (const weights of ['none', 'linear', 'quadratic']) {
+    const outs = Object.entries(kap).map(([k, text]) => ok(['kappa', write(`k_${k}.csv`, text), '--weights', weights]));
+    for (const out of outs.slice(1)) {
+      for (const key of ['n', 'kappa', 'p_observed', 'p_expected', 'se', 'se0', 'z', 'ci95_lower', 'ci95_upper'])
+        near(out[key], outs[0][key], 1e-12);
+      assert.deepEqual(out.categories, outs[0].categories);
+      assert.deepEqual([...out.dropped_subjects].sort(), [...outs[0].dropped_subjects].sort());
+    }
+    assert.deepEqual(outs[0].categories, ['1', '2', '3', '4', '5']);
+    assert.equal(outs[0].dropped_subjects.length, 10 + 9);
+  }
+  const alp = twoRaterFiles(['unit', 'coder', 'value']);
+  for (const metric of ['nominal', 'ordinal', 'interval', 'ratio']) {
+    const outs = Object.entries(alp).map(([k, text]) => ok(['alpha', write(`a_${k}.csv`, text), '--metric', metric]));
+    for (const out of outs.slice(1)) {
+      near(out.alpha, outs[0].alpha, 1e-12);
+      assert.equal(out.n_pairable, outs[0].n_pairable);
+    }
+    assert.equal(outs[0].n_pairable, 2 * (400 - 19));
+  }
+  // A rating given twice in a file the fast way would take is still reported where it is.
+  fails(['kappa', write('k_twice.csv', 'subject,rater,category\n1,a,x\n1,b,x\n2,a,y\n2,a,x\n')],
+    /k_twice\.csv:5: subject "2" rated twice by rater "a" \(also on line 4\)/);
+  fails(['alpha', write('a_twice.csv', 'unit,coder,value\n1,a,1\n1,a,2\n'), '--metric', 'interval'],
+    /a_twice\.csv:3: unit "1" coded twice by "a" \(also on line 2\)/);
+});
+
 test('rci classifies clients and computes cut-offs', () => {
   const file = write('rci.csv', 'client,pre,post\nc1,22,6\nc2,22,15\nc3,30,14\nc4,10,25\n');
   const out = ok(['rci', file, '--sd', '10', '--reliability', '0.75', '--dys-mean', '20', '--dys-sd', '5',

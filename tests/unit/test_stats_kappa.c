@@ -2,6 +2,8 @@
 #include "unit.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "core/stats.h"
 #include "util/banned.h"
@@ -144,4 +146,99 @@ TEST(test_stats_kappa_rejects_empty_or_negative_tables)
 
 	CHECK_INT(stats_kappa_table(zero, 2, NULL, &k), -1);
 	CHECK_INT(stats_kappa_table(neg, 2, NULL, &k), -1);
+}
+
+/* A small deterministic generator, so that the random cases are the same on every run. */
+static uint32_t kappa_rand(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(*s >> 33);
+}
+
+static void check_kappa_same(const struct stats_kappa *x, const struct stats_kappa *y)
+{
+	CHECK_NEAR(x->n, y->n, 0);
+	CHECK_NEAR(x->kappa, y->kappa, 1e-12);
+	CHECK_NEAR(x->p_observed, y->p_observed, 1e-12);
+	CHECK_NEAR(x->p_expected, y->p_expected, 1e-12);
+	CHECK_NEAR(x->se, y->se, 1e-12);
+	CHECK_NEAR(x->se0, y->se0, 1e-12);
+	CHECK_NEAR(x->z, y->z, 1e-12);
+	CHECK_NEAR(x->p, y->p, 1e-12);
+}
+
+/* Cohen's 200 subjects as raw columns, with subjects missing a rating mixed in. */
+TEST(test_stats_kappa_pairs_matches_the_table_on_cohen_1968)
+{
+	uint32_t a[260], b[260];
+	struct stats_kappa from_pairs, from_table;
+	size_t n = 0, cell, i;
+	double w[9];
+
+	for (cell = 0; cell < 9; cell++) {
+		for (i = 0; i < (size_t)cohen_table[cell]; i++) {
+			a[n] = (uint32_t)(cell / 3);
+			b[n] = (uint32_t)(cell % 3);
+			n++;
+			if (n % 7 == 0) {
+				a[n] = n % 2 ? STATS_MISSING : 1;
+				b[n] = n % 2 ? 2 : STATS_MISSING;
+				n++;
+			}
+		}
+	}
+	CHECK_INT(stats_kappa_pairs(a, b, n, 3, NULL, &from_pairs), 0);
+	CHECK_INT(stats_kappa_table(cohen_table, 3, NULL, &from_table), 0);
+	check_kappa_same(&from_pairs, &from_table);
+	CHECK_NEAR(from_pairs.kappa, 29.0 / 59, 1e-13);
+	cohen_weights(w);
+	CHECK_INT(stats_kappa_pairs(a, b, n, 3, w, &from_pairs), 0);
+	CHECK_NEAR(from_pairs.kappa, 8.0 / 23, 1e-13);
+	CHECK_NEAR(from_pairs.se, 0.07550401525482293, 1e-12);
+}
+
+TEST(test_stats_kappa_pairs_matches_the_table_on_random_data)
+{
+	static uint32_t a[5000], b[5000];
+	static double table[81], w[81];
+	struct stats_kappa from_pairs, from_table;
+	uint64_t seed = 42;
+	int round, kind;
+
+	for (round = 0; round < 20; round++) {
+		size_t c = 2 + kappa_rand(&seed) % 8, n = 1 + kappa_rand(&seed) % 5000, i;
+
+		memset(table, 0, sizeof(table));
+		for (i = 0; i < n; i++) {
+			/* Rater B agrees with A half the time; one rating in 20 is missing. */
+			a[i] = kappa_rand(&seed) % (uint32_t)c;
+			b[i] = kappa_rand(&seed) % 2 ? a[i] : kappa_rand(&seed) % (uint32_t)c;
+			if (kappa_rand(&seed) % 20 == 0)
+				(kappa_rand(&seed) % 2 ? a : b)[i] = STATS_MISSING;
+			if (a[i] != STATS_MISSING && b[i] != STATS_MISSING)
+				table[a[i] * c + b[i]] += 1;
+		}
+		for (kind = 0; kind < STATS_WEIGHTS__MAX; kind++) {
+			stats_kappa_weights((enum stats_weights)kind, c, w);
+			if (stats_kappa_table(table, c, w, &from_table)) {
+				CHECK_INT(stats_kappa_pairs(a, b, n, c, w, &from_pairs), -1);
+				continue;
+			}
+			CHECK_INT(stats_kappa_pairs(a, b, n, c, w, &from_pairs), 0);
+			check_kappa_same(&from_pairs, &from_table);
+		}
+	}
+}
+
+TEST(test_stats_kappa_pairs_rejects_codes_out_of_range_and_no_complete_pair)
+{
+	static const uint32_t a[3] = {0, 1, 2}, b[3] = {0, 1, 1};
+	static const uint32_t none[2] = {STATS_MISSING, 0}, other[2] = {1, STATS_MISSING};
+	struct stats_kappa k;
+
+	CHECK_INT(stats_kappa_pairs(a, b, 3, 3, NULL, &k), 0);
+	CHECK_INT(stats_kappa_pairs(a, b, 3, 2, NULL, &k), -1);
+	CHECK_INT(stats_kappa_pairs(none, other, 2, 2, NULL, &k), -1);
+	CHECK_INT(stats_kappa_pairs(a, b, 0, 2, NULL, &k), -1);
+	CHECK_INT(stats_kappa_pairs(a, b, 3, 0, NULL, &k), -1);
 }
