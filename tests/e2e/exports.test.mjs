@@ -13,6 +13,7 @@ import { adminClient, makeUser, totp } from '../lib/client.mjs';
 import { freshTotp } from '../lib/totp.mjs';
 import { bytes, playableMp4 } from '../lib/media.mjs';
 import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
+import { assertCatalogues } from '../lib/i18n.mjs';
 
 const SHOTS = process.env.KV_SHOTS ? join(ROOT, process.env.KV_SHOTS) : null;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -174,19 +175,5 @@ test('a researcher asks, the lab admin approves, the researcher downloads the .s
 });
 
 test('the export pages’ messages exist in nb, da and en with the same placeholders', () => {
-	const read = (locale) => {
-		const text = readFileSync(join(ROOT, `web/src/i18n/exports.${locale}.ts`), 'utf8');
-		return new Map([...text.matchAll(/^\t'([\w.]+)':\s*'((?:[^'\\]|\\.)*)',?$/gm)].map((m) => [m[1], m[2]]));
-	};
-	const holes = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
-	const en = read('en');
-	assert.ok(en.size > 80, `read ${en.size} English messages`);
-	for (const locale of ['nb', 'da']) {
-		const cat = read(locale);
-		assert.deepEqual([...cat.keys()].sort(), [...en.keys()].sort(), `${locale} keys`);
-		for (const [key, value] of cat) {
-			assert.ok(value.trim(), `${locale} ${key} is empty`);
-			assert.equal(holes(value), holes(en.get(key)), `${locale} ${key} placeholders`);
-		}
-	}
+	assertCatalogues('exports', { more: 80 });
 });

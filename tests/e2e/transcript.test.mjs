@@ -14,6 +14,7 @@ import { adminClient } from '../lib/client.mjs';
 import { freshTotp } from '../lib/totp.mjs';
 import { assign, makeLab, submissionWithRecording, withTotp } from '../lib/lab.mjs';
 import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
+import { assertCatalogues } from '../lib/i18n.mjs';
 
 let srv, admin, rater, sub, browser, page;
 
@@ -53,21 +54,7 @@ after(async () => {
 });
 
 test('the transcript panel’s messages exist in nb, da and en with the same placeholders', () => {
-  const catalogue = (locale) => {
-    const text = readFileSync(join(ROOT, 'web/src/i18n', `transcript.${locale}.ts`), 'utf8');
-    return new Map([...text.matchAll(/^\t'([\w.]+)':\s*'((?:[^'\\]|\\.)*)',?$/gm)].map((m) => [m[1], m[2]]));
-  };
-  const en = catalogue('en');
-  assert.ok(en.size > 25, `read ${en.size} English messages`);
-  const holes = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
-  for (const locale of ['nb', 'da']) {
-    const cat = catalogue(locale);
-    assert.deepEqual([...cat.keys()].sort(), [...en.keys()].sort(), `${locale} keys`);
-    for (const [key, value] of cat) {
-      assert.ok(value.trim(), `${locale} ${key} is empty`);
-      assert.equal(holes(value), holes(en.get(key)), `${locale} ${key} placeholders`);
-    }
-  }
+  assertCatalogues('transcript', { more: 25 });
 });
 
 const video = () => page.locator('video.ws-media');
