@@ -173,7 +173,8 @@ TEST(test_export_catalogue_of_the_mbt_scale)
 
 TEST(test_export_catalogue_of_miti_and_ctrs_names_by_id)
 {
-	struct instrument *m = unit_shipped_instrument("miti-4.2.1.json"), *t = unit_shipped_instrument("ctrs-1.json");
+	struct instrument *m = unit_shipped_instrument("miti-4.2.1.json"),
+	                  *t = unit_shipped_instrument("ctrs-1.json");
 	struct export_catalogue *c;
 
 	CHECK(m && t);

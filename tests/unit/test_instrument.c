@@ -108,10 +108,11 @@ TEST(test_instrument_score_ok_explains_refusals)
 TEST(test_instrument_score_ok_on_counts_and_fractional_steps)
 {
 	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
-	json_t *def = unit_json("{'schema': 1, 'code': 'half', 'version': '1', 'kind': 'outcome',"
-	                 " 'name': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'items': [{'id': 'a',"
-	                 " 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
-	                 " 'range': {'min': 0, 'max': 2, 'step': 0.1}}]}");
+	json_t *def =
+	    unit_json("{'schema': 1, 'code': 'half', 'version': '1', 'kind': 'outcome',"
+	              " 'name': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'items': [{'id': 'a',"
+	              " 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
+	              " 'range': {'min': 0, 'max': 2, 'step': 0.1}}]}");
 	struct instrument *half;
 	char why[128];
 
@@ -171,7 +172,7 @@ TEST(test_instrument_missing_lists_required_scores_in_order)
 	json_decref(m);
 
 	scores = unit_json("{'1': {'quality': 4}, '2': {'adherence': 3, 'quality': 'high'},"
-	            " 'global': {'quality': 5}}");
+	                   " 'global': {'quality': 5}}");
 	m = instrument_missing(in, scores);
 	CHECK_INT(json_array_size(m), 30);
 	CHECK_STR(json_string_value(json_array_get(m, 0)), "2.quality"); /* not a number */
@@ -203,9 +204,10 @@ TEST(test_instrument_missing_is_empty_when_complete_and_skips_optional_counts)
 TEST(test_instrument_miti_summary_scores_from_coded_utterances)
 {
 	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
-	json_t *scores = unit_json("{'global': {'cct': 4, 'sst': 3, 'partnership': 4, 'empathy': 4}}");
+	json_t *scores =
+	    unit_json("{'global': {'cct': 4, 'sst': 3, 'partnership': 4, 'empathy': 4}}");
 	json_t *counts = unit_json("{'cr': 6, 'sr': 4, 'q': 5, 'seek': 2, 'af': 1, 'emph': 1,"
-	                    " 'confront': 1, 'gi': 3}");
+	                           " 'confront': 1, 'gi': 3}");
 	json_t *d;
 
 	CHECK(in && scores && counts);
@@ -231,8 +233,9 @@ TEST(test_instrument_miti_summary_scores_from_coded_utterances)
 TEST(test_instrument_miti_counts_entered_as_scores_give_the_same_indices)
 {
 	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
-	json_t *scores = unit_json("{'cr': {'count': 6}, 'sr': {'count': 4}, 'q': {'count': 5},"
-	                    " 'global': {'cct': 2, 'sst': 3, 'partnership': 3, 'empathy': 4}}");
+	json_t *scores =
+	    unit_json("{'cr': {'count': 6}, 'sr': {'count': 4}, 'q': {'count': 5},"
+	              " 'global': {'cct': 2, 'sst': 3, 'partnership': 3, 'empathy': 4}}");
 	json_t *d;
 
 	CHECK(in && scores);
@@ -376,10 +379,10 @@ TEST(test_instrument_mbt_support_against_challenge)
 	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	json_t *s =
 	    unit_json("{'1': {'quality': 5}, '2': {'adherence': 6, 'quality': 6},"
-	       " '13': {'adherence': 3, 'quality': 4}, '3': {'adherence': 2, 'quality': 2},"
-	       " '8': {'adherence': 2, 'quality': 3}, '9': {'adherence': 3, 'quality': 4}}");
+	              " '13': {'adherence': 3, 'quality': 4}, '3': {'adherence': 2, 'quality': 2},"
+	              " '8': {'adherence': 2, 'quality': 3}, '9': {'adherence': 3, 'quality': 4}}");
 	json_t *counts = unit_json("{'16': 31, '2': 20, '13': 9, '3': 2, 'outside_manual': 6,"
-	                    " 'not_classifiable': 2, 'bogus': 100, '1': -4}");
+	                           " 'not_classifiable': 2, 'bogus': 100, '1': -4}");
 	json_t *d;
 
 	CHECK(in && s && counts);
@@ -431,24 +434,24 @@ TEST(test_instrument_mbt_means_over_all_items_of_a_facet)
 
 TEST(test_instrument_reversed_items_and_skip_missing)
 {
-	json_t *def =
-	    unit_json("{'schema': 1, 'code': 'out', 'version': '1', 'kind': 'outcome',"
-	       " 'name': {'nb': 'x', 'da': 'x', 'en': 'x'},"
-	       " 'ranges': {'r': {'min': 0, 'max': 4}},"
-	       " 'items': ["
-	       "  {'id': 'a', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
-	       "   'range': 'r'},"
-	       "  {'id': 'b', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
-	       "   'range': 'r', 'flags': ['reversed']},"
-	       "  {'id': 'c', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
-	       "   'range': 'r', 'required': false}],"
-	       " 'derived': ["
-	       "  {'id': 'total', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'sum',"
-	       "   'of': [{'facet': 'quality'}], 'skip_missing': true},"
-	       "  {'id': 'strict', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'mean',"
-	       "   'of': [{'facet': 'quality'}]},"
-	       "  {'id': 'high', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'max',"
-	       "   'of': [{'facet': 'quality'}], 'skip_missing': true}]}");
+	json_t *def = unit_json(
+	    "{'schema': 1, 'code': 'out', 'version': '1', 'kind': 'outcome',"
+	    " 'name': {'nb': 'x', 'da': 'x', 'en': 'x'},"
+	    " 'ranges': {'r': {'min': 0, 'max': 4}},"
+	    " 'items': ["
+	    "  {'id': 'a', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
+	    "   'range': 'r'},"
+	    "  {'id': 'b', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
+	    "   'range': 'r', 'flags': ['reversed']},"
+	    "  {'id': 'c', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
+	    "   'range': 'r', 'required': false}],"
+	    " 'derived': ["
+	    "  {'id': 'total', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'sum',"
+	    "   'of': [{'facet': 'quality'}], 'skip_missing': true},"
+	    "  {'id': 'strict', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'mean',"
+	    "   'of': [{'facet': 'quality'}]},"
+	    "  {'id': 'high', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'max',"
+	    "   'of': [{'facet': 'quality'}], 'skip_missing': true}]}");
 	json_t *s = unit_json("{'a': {'quality': 3}, 'b': {'quality': 1}}"), *d, *m;
 	struct instrument *in;
 

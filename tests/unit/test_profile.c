@@ -302,7 +302,8 @@ TEST(test_profile_balance_absent_without_both_sides)
 	struct instrument *mbt = unit_shipped_instrument("mbt-i-aqs-1.json");
 	struct instrument *ctrs = unit_shipped_instrument("ctrs-1.json");
 	struct profile_input pi;
-	json_t *scores = unit_json("{'1': {'quality': 5}, '2': {'quality': 5}, '13': {'quality': 5}}");
+	json_t *scores =
+	    unit_json("{'1': {'quality': 5}, '2': {'quality': 5}, '13': {'quality': 5}}");
 	json_t *p;
 
 	CHECK(mbt && ctrs && scores);
@@ -333,11 +334,13 @@ TEST(test_profile_balance_absent_without_both_sides)
 TEST(test_profile_miti_bands)
 {
 	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
-	json_t *scores = unit_json("{'global': {'cct': 4, 'sst': 3, 'partnership': 5, 'empathy': 4},"
-	                    " 'sr': {'count': 4}, 'cr': {'count': 6}, 'q': {'count': 10}}");
-	json_t *coded = unit_json("{'global': {'cct': 2, 'sst': 3, 'partnership': 3, 'empathy': 4}}");
+	json_t *scores =
+	    unit_json("{'global': {'cct': 4, 'sst': 3, 'partnership': 5, 'empathy': 4},"
+	              " 'sr': {'count': 4}, 'cr': {'count': 6}, 'q': {'count': 10}}");
+	json_t *coded =
+	    unit_json("{'global': {'cct': 2, 'sst': 3, 'partnership': 3, 'empathy': 4}}");
 	json_t *ivs = unit_json("[{'start_ms': 0, 'code': 'q'}, {'start_ms': 1, 'code': 'q'},"
-	                 " {'start_ms': 2, 'code': 'sr'}, {'start_ms': 3, 'code': 'cr'}]");
+	                        " {'start_ms': 2, 'code': 'sr'}, {'start_ms': 3, 'code': 'cr'}]");
 	struct profile_input pi;
 	json_t *p, *d;
 
@@ -543,7 +546,7 @@ TEST(test_profile_refuses_missing_input_and_ignores_garbage)
 {
 	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	json_t *bad = unit_json("{'1': {'quality': '6'}, '2': {'adherence': true, 'quality': 8},"
-	                 " '3': 'x', 'global': {'quality': 4.5}}");
+	                        " '3': 'x', 'global': {'quality': 4.5}}");
 	json_t *arr = unit_json("[1, 2]"), *ivs = json_string("not a list"), *p;
 	struct profile_input pi;
 
