@@ -40,6 +40,20 @@ TEST(test_instrument_shipped_files_validate)
 	}
 }
 
+TEST(test_instrument_item_index_finds_items_by_id)
+{
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
+
+	CHECK(in);
+	CHECK_INT(instrument_item_index(in, "1"), 0);
+	CHECK_INT(instrument_item_index(in, "17"), 16);
+	CHECK_INT(instrument_item_index(in, "18"), -1);
+	CHECK_INT(instrument_item_index(in, "global"), -1);
+	CHECK_INT(instrument_item_index(in, NULL), -1);
+	CHECK_INT(instrument_item_index(NULL, "1"), -1);
+	instrument_free(in);
+}
+
 TEST(test_instrument_mbt_has_17_items_two_globals_and_19_codes)
 {
 	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
