@@ -2,6 +2,7 @@
  * practice goals, and how the scores moved across sessions. For the lab (supervisors, raters, lab
  * admins): the approved submissions and how far their feedback has come, to open the editor. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import { useApp } from '../../app-context';
 import { ErrorNotice } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
@@ -28,16 +29,12 @@ function useList() {
 	const { errorText } = useI18n();
 	const [items, setItems] = useState<FeedbackListItem[] | null>(null);
 	const [error, setError] = useState('');
-	useEffect(() => {
-		let live = true;
-		fbApi.list().then(
-			(r) => live && setItems(r.items),
-			(err: unknown) => live && setError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, []);
+	useLoad(
+		() => fbApi.list(),
+		(r) => setItems(r.items),
+		(err) => setError(errorText(err)),
+		[],
+	);
 	return { items, error };
 }
 

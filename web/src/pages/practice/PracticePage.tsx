@@ -1,7 +1,8 @@
 /* The therapist's practice page: goals (from feedback meetings and their own) with review dates
  * and what is due for review, the weekly chart of practice minutes per goal, and the practice
  * log. Watching the recording of a goal's session is one click away and logs itself. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import { api, type Recording } from '../../api';
 import { useApp } from '../../app-context';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -40,22 +41,17 @@ export function PracticePage() {
 	const [busy, setBusy] = useState(false);
 	const [actionError, setActionError] = useState('');
 
-	useEffect(() => {
-		let live = true;
-		Promise.all([practiceApi.goals(locale), practiceApi.weekly(CHART_WEEKS, locale), practiceApi.log({ limit: 200 })]).then(
-			([g, w, l]) => {
-				if (!live) return;
-				setGoals(g.items);
-				setWeeks(w);
-				setLog(l.items);
-				setLoadError('');
-			},
-			(err: unknown) => live && setLoadError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, [reload, locale]);
+	useLoad(
+		() => Promise.all([practiceApi.goals(locale), practiceApi.weekly(CHART_WEEKS, locale), practiceApi.log({ limit: 200 })]),
+		([g, w, l]) => {
+			setGoals(g.items);
+			setWeeks(w);
+			setLog(l.items);
+			setLoadError('');
+		},
+		(err) => setLoadError(errorText(err)),
+		[reload, locale],
+	);
 
 	const refresh = () => setReload((x) => x + 1);
 	const due = (goals ?? []).filter((g) => g.due_for_review);

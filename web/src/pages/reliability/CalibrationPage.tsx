@@ -2,6 +2,7 @@
  * training) a calibration session with a master rating and assigns raters in training; everyone here
  * sees each trainee's agreement with the master item by item and who is calibrated. */
 import { useEffect, useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import { api, type User } from '../../api';
 import { useApp } from '../../app-context';
 import { ErrorNotice, RadioField, SelectField } from '../../components/Field';
@@ -26,21 +27,16 @@ export function CalibrationPage() {
 	const [error, setError] = useState('');
 	const [reload, setReload] = useState(0);
 
-	useEffect(() => {
-		let live = true;
-		Promise.all([relApi.sessions(), relApi.trainees()]).then(
-			([s, tr]) => {
-				if (!live) return;
-				setSessions(s.items);
-				setTrainees(tr.items);
-				setError('');
-			},
-			(err: unknown) => live && setError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, [reload]);
+	useLoad(
+		() => Promise.all([relApi.sessions(), relApi.trainees()]),
+		([s, tr]) => {
+			setSessions(s.items);
+			setTrainees(tr.items);
+			setError('');
+		},
+		(err) => setError(errorText(err)),
+		[reload],
+	);
 
 	const changed = () => setReload((n) => n + 1);
 

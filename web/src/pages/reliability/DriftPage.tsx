@@ -1,7 +1,8 @@
 /* Lab admin and supervisor: rater drift. Each rater's mean deviation from the approved consensus per
  * item facet, over the whole span and per month or quarter, with a small line per item; deviations
  * beyond the lab's band are flagged. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import { CheckboxField, ErrorNotice, SelectField } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
 import { useI18n } from '../../i18n';
@@ -23,21 +24,15 @@ export function DriftPage() {
 	const [data, setData] = useState<Drift | null>(null);
 	const [error, setError] = useState('');
 
-	useEffect(() => {
-		if (!filters.instrument_id) return;
-		let live = true;
-		relApi.drift({ instrument_id: filters.instrument_id, from: filters.from || undefined, to: filters.to || undefined, period: applied || undefined }).then(
-			(r) => {
-				if (!live) return;
-				setData(r);
-				setError('');
-			},
-			(err: unknown) => live && setError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, [filters, applied]);
+	useLoad(
+		filters.instrument_id ? () => relApi.drift({ instrument_id: filters.instrument_id, from: filters.from || undefined, to: filters.to || undefined, period: applied || undefined }) : null,
+		(r) => {
+			setData(r);
+			setError('');
+		},
+		(err) => setError(errorText(err)),
+		[filters, applied],
+	);
 
 	return (
 		<div class="page rel-page">
