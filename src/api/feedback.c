@@ -340,8 +340,7 @@ static int item_ok(struct api_req *req, struct api_resp *resp, long long sub)
 	const char *item = api_str(req, "item_id");
 	struct db_arg a[] = {ARG_INT(sub)};
 	struct instrument *in;
-	size_t i, n;
-	int found = 0;
+	int found;
 
 	if (!item || !*item)
 		return 0;
@@ -354,8 +353,7 @@ static int item_ok(struct api_req *req, struct api_resp *resp, long long sub)
 		api_instrument_missing(resp);
 		return -1;
 	}
-	for (i = 0, n = instrument_item_count(in); i < n && !found; i++)
-		found = !strcmp(instrument_item_id(in, i), item);
+	found = instrument_item_index(in, item) >= 0;
 	instrument_free(in);
 	if (!found) {
 		api_field_error(resp, KV_EINVAL, "unknown_item", "item_id",

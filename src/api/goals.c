@@ -18,7 +18,7 @@ static void decorate(struct api_req *req, json_t *goals)
 {
 	char today[11];
 	json_t *g;
-	size_t i, k, n;
+	size_t i;
 
 	api_today(req->now, today);
 	json_array_foreach(goals, i, g)
@@ -27,13 +27,13 @@ static void decorate(struct api_req *req, json_t *goals)
 		struct instrument *in = json_is_integer(inst)
 		                            ? api_instrument_load(req->db, json_integer_value(inst))
 		                            : NULL;
-		const char *item = json_string_value(json_object_get(g, "item_id")), *label = NULL;
+		const char *item = json_string_value(json_object_get(g, "item_id"));
+		int k = instrument_item_index(in, item);
+		const char *label =
+		    k >= 0 ? instrument_item_label(in, (size_t)k, api_lang(req)) : NULL;
 		const char *state = json_string_value(json_object_get(g, "state"));
 		const char *review = json_string_value(json_object_get(g, "review_date"));
 
-		for (k = 0, n = in && item ? instrument_item_count(in) : 0; k < n && !label; k++)
-			if (!strcmp(instrument_item_id(in, k), item))
-				label = instrument_item_label(in, k, api_lang(req));
 		json_object_set_new(g, "item_label", label ? json_string(label) : json_null());
 		json_object_set_new(g, "due_for_review",
 		                    json_boolean(state && review && !strcmp(state, "active") &&
@@ -123,8 +123,7 @@ static int item_ok(struct api_req *req, struct api_resp *resp)
 	int has_inst = api_has(req, "instrument_id"), has_item = api_has(req, "item_id");
 	const char *item = api_str(req, "item_id");
 	struct instrument *in;
-	size_t k, n;
-	int found = 0;
+	int found;
 
 	if (!has_inst && !has_item)
 		return 0;
@@ -140,8 +139,7 @@ static int item_ok(struct api_req *req, struct api_resp *resp)
 		                "is not a rating scale on file");
 		return -1;
 	}
-	for (k = 0, n = instrument_item_count(in); k < n && !found; k++)
-		found = !strcmp(instrument_item_id(in, k), item);
+	found = instrument_item_index(in, item) >= 0;
 	instrument_free(in);
 	if (!found) {
 		api_field_error(resp, KV_EINVAL, "unknown_item", "item_id",

@@ -497,7 +497,7 @@ static int goals_ok(struct api_req *req, struct api_resp *resp, long long sub)
 	struct db_arg a[] = {ARG_INT(sub)};
 	struct instrument *in;
 	char field[48], today[11];
-	size_t i, k, n;
+	size_t i;
 
 	if (json_array_size(goals) > MAX_GOALS) {
 		api_field_error(resp, KV_EINVAL, "too_many", "goals", "at most 10 goals");
@@ -517,10 +517,8 @@ static int goals_ok(struct api_req *req, struct api_resp *resp, long long sub)
 	{
 		const char *item = json_string_value(json_object_get(g, "item_id"));
 		const char *date = json_string_value(json_object_get(g, "review_date"));
-		int found = 0;
+		int found = instrument_item_index(in, item) >= 0;
 
-		for (k = 0, n = item ? instrument_item_count(in) : 0; k < n && !found; k++)
-			found = !strcmp(instrument_item_id(in, k), item);
 		snprintf(field, sizeof(field), "goals[%zu].item_id", i);
 		if (!found) {
 			api_field_error(resp, KV_EINVAL, "unknown_item", field,

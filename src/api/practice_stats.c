@@ -53,12 +53,9 @@ static void cache_release(struct inst_cache *c)
 
 static const char *item_label(const struct instrument *in, const char *item, const char *lang)
 {
-	size_t k, n;
+	int k = instrument_item_index(in, item);
 
-	for (k = 0, n = in && item ? instrument_item_count(in) : 0; k < n; k++)
-		if (!strcmp(instrument_item_id(in, k), item))
-			return instrument_item_label(in, k, lang);
-	return NULL;
+	return k >= 0 ? instrument_item_label(in, (size_t)k, lang) : NULL;
 }
 
 /* The period from ?from and ?to (default: the 52 weeks up to today). 0, or -1 with resp

@@ -462,6 +462,11 @@ const char *instrument_item_id(const struct instrument *in, size_t i)
 	return i < in->n_items ? in->items[i].id : NULL;
 }
 
+int instrument_item_index(const struct instrument *in, const char *id)
+{
+	return in ? instr_item_find(in, id) : -1;
+}
+
 const char *instrument_item_label(const struct instrument *in, size_t i, const char *lang)
 {
 	return i < in->n_items ? instr_text(json_object_get(in->items[i].obj, "label"), lang)

@@ -43,6 +43,8 @@ const char *instrument_name(const struct instrument *in, const char *lang);
  * ("adherence", "quality", "competence", "count"), NULL once k is past the last. Borrowed. */
 size_t instrument_item_count(const struct instrument *in);
 const char *instrument_item_id(const struct instrument *in, size_t i);
+/* The index of the item whose id is id, or -1 when in or id is NULL or there is none. */
+int instrument_item_index(const struct instrument *in, const char *id);
 const char *instrument_item_label(const struct instrument *in, size_t i, const char *lang);
 const char *instrument_item_facet(const struct instrument *in, size_t i, size_t k);
 /* Global ratings, the same way (scored under "global" in the scores object). */

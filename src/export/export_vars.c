@@ -177,6 +177,14 @@ static void set_add(struct export_catalogue *c, int set, double value, const cha
 	s->n++;
 }
 
+/* Whether a scale's range steps in whole numbers from a whole minimum. */
+static int range_is_whole(const json_t *range)
+{
+	double min = json_number_value(json_object_get(range, "min"));
+
+	return json_number_value(json_object_get(range, "step")) == 1 && floor(min) == min;
+}
+
 /* A label set from a scale's points, shared by every variable with the same points; -1 when
  * the scale has no labelled points or is not in whole numbers. */
 static int scale_set(struct export_catalogue *c, const json_t *range, const json_t *points)
@@ -188,9 +196,7 @@ static int scale_set(struct export_catalogue *c, const json_t *range, const json
 
 	if (!json_array_size(points))
 		return -1;
-	if (json_number_value(json_object_get(range, "step")) != 1 ||
-	    floor(json_number_value(json_object_get(range, "min"))) !=
-	        json_number_value(json_object_get(range, "min")))
+	if (!range_is_whole(range))
 		return -1;
 	json_array_foreach(points, i, p)
 	{
@@ -403,9 +409,6 @@ static void add_items(struct export_catalogue *c, const json_t *summary, const c
 		{
 			const char *facet = json_string_value(f);
 			struct export_var *v;
-			int whole = json_number_value(json_object_get(range, "step")) == 1 &&
-			            floor(json_number_value(json_object_get(range, "min"))) ==
-			                json_number_value(json_object_get(range, "min"));
 			if (all_digits(id))
 				snprintf(base, sizeof(base), "item%0*lld_%s", (int)width,
 				         strtoll(id, NULL, 10), abbrev_of(facet));
@@ -421,7 +424,7 @@ static void add_items(struct export_catalogue *c, const json_t *summary, const c
 			v = add_var(c, base, "items", EXS_SCORE, label);
 			v->key = xstrdup(id);
 			v->key2 = xstrdup(facet);
-			v->integer = whole;
+			v->integer = range_is_whole(range);
 			if (!strcmp(facet, "count")) {
 				v->measure = EXPORT_SCALE;
 			} else {
@@ -448,9 +451,7 @@ static void add_globals(struct export_catalogue *c, const json_t *summary)
 		v = add_var(c, base, "globals", EXS_GLOBAL,
 		            json_string_value(json_object_get(g, "label")));
 		v->key = xstrdup(id);
-		v->integer = json_number_value(json_object_get(range, "step")) == 1 &&
-		             floor(json_number_value(json_object_get(range, "min"))) ==
-		                 json_number_value(json_object_get(range, "min"));
+		v->integer = range_is_whole(range);
 		v->measure = EXPORT_ORDINAL;
 		v->labelset = scale_set(c, range, json_object_get(g, "points"));
 		v->missing = "not scored";

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startServer, kvalab } from '../lib/server.mjs';
 import { Client, adminClient, freshTotp } from '../lib/client.mjs';
-import { makeLab, submissionWithRecording } from '../lib/lab.mjs';
+import { setupLab, submissionWithRecording } from '../lib/flow.mjs';
 
 const PDF = Buffer.from('%PDF-1.4\n% rotation test document\n%%EOF\n');
 const VTT = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v Terapeut>Hva skjedde da?\n';
@@ -21,7 +21,7 @@ test('rotating the master key keeps TOTP, documents, transcripts and the audit c
     const ag = (await admin.post(`/api/institutions/${inst.id}/agreements`, { version: '1' })).json;
     await admin.request('PUT', `/api/agreements/${ag.id}/document`, undefined, { raw: PDF, headers: { 'content-type': 'application/pdf' } });
     // A transcript: its cues are sealed under the master key itself, so they are resealed.
-    const sub = await submissionWithRecording(await makeLab(srv, admin));
+    const sub = await submissionWithRecording(await setupLab(srv, admin, { institution: 'Transkripsjonsklinikken', supervisor: false }));
     const tr = await admin.request('PUT', `/api/submissions/${sub.id}/transcript`, undefined, { raw: Buffer.from(VTT), headers: { 'content-type': 'text/vtt' } });
     assert.equal(tr.status, 201, tr.text);
     const sealedBefore = sealedOf(srv, tr.json.id);

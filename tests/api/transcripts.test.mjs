@@ -9,7 +9,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { adminClient, makeUser } from '../lib/client.mjs';
-import { assign, makeLab, submissionWithRecording, today, withTotp } from '../lib/lab.mjs';
+import { assign, setupLab, submissionWithRecording, today, withTotp } from '../lib/flow.mjs';
 
 // A word that is nowhere else: it must never be found at rest.
 const SECRET_WORD = 'Sjokoladefabrikken';
@@ -36,7 +36,7 @@ let srv, admin, lab, supervisor;
 before(async () => {
   srv = await startServer({ web: false });
   admin = await adminClient(srv);
-  lab = await makeLab(srv, admin);
+  lab = await setupLab(srv, admin, { institution: 'Transkripsjonsklinikken', supervisor: false });
   supervisor = await withTotp(srv, admin, 'supervisor');
 });
 after(async () => { await srv.stop(); });
@@ -243,7 +243,7 @@ test('who may: assigned raters and the lab import; whoever may watch the recordi
 });
 
 test('no transcript before the recording is verified', async () => {
-  const d = today();
+  const d = today;
   const c = (await lab.therapist.client.post('/api/cases', { institution_id: lab.inst.id })).json;
   await lab.therapist.client.put(`/api/cases/${c.id}/consent`, { signed_date: d, quality_assurance: true, rater_training: false, research: false });
   const s = (await lab.therapist.client.post('/api/submissions', { case_id: c.id, session_date: d, session_number: 1, modality: 'individual', instrument_id: lab.instrument.id, declared_consent: true, declared_no_identifiers: true })).json;
@@ -259,7 +259,7 @@ test('withdrawn consent shreds the recording and its transcript in the same tran
   const first = await put(rater.client, sub.id, SRT, 'application/x-subrip');
   const current = await put(rater.client, sub.id, VTT);
   assert.equal(current.status, 201);
-  const w = await lab.therapist.client.post(`/api/cases/${sub.caseId}/consent/withdraw`, { withdrawn_date: today() });
+  const w = await lab.therapist.client.post(`/api/cases/${sub.caseId}/consent/withdraw`, { withdrawn_date: today });
   assert.equal(w.status, 200, w.text);
   assert.equal(sql(`SELECT state FROM recordings WHERE id = ${sub.recordingId}`), 'shredded');
   assert.equal(sql(`SELECT count(*) FROM transcripts WHERE submission_id = ${sub.id} AND (sealed IS NOT NULL OR shredded_at IS NULL)`), '0');

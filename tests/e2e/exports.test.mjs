@@ -1,18 +1,17 @@
 // Issue 7 in a real browser against a real kvalab server: a researcher asks for a research export
 // (rating scale, period, rows, variables by group, purpose), the lab admin reviews and approves it,
 // and the researcher downloads the SPSS file. axe-core checks the request form, the list, the
-// review page and its approval dialog. One approved session is set up through the API as in
-// tests/api/exports.test.mjs. The export pages' messages are checked in nb, da and en too.
+// review page and its approval dialog. One approved session is set up through the API
+// (tests/lib/flow.mjs). The export pages' messages are checked in nb, da and en too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tus from 'tus-js-client';
 import { startServer } from '../lib/server.mjs';
-import { adminClient, makeUser, totp } from '../lib/client.mjs';
-import { freshTotp } from '../lib/totp.mjs';
-import { bytes, playableMp4 } from '../lib/media.mjs';
-import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
+import { adminClient, makeUser } from '../lib/client.mjs';
+import { approvedSubmission, setupLab, withTotp } from '../lib/flow.mjs';
+import { ROOT, assertAccessible, launchBrowser, signIn, signOut, waitForHealth } from '../lib/browser.mjs';
+import { assertCatalogues } from '../lib/i18n.mjs';
 
 const SHOTS = process.env.KV_SHOTS ? join(ROOT, process.env.KV_SHOTS) : null;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -20,59 +19,18 @@ async function shot(name) {
 	if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-const today = new Date().toISOString().slice(0, 10);
 let srv, admin, researcher, browser, page;
-
-async function withTotp(role) {
-	const u = await makeUser(srv, admin, role);
-	const e = await u.client.post('/api/me/totp', {});
-	await u.client.post('/api/me/totp/confirm', { code: totp(e.json.secret) });
-	return u;
-}
-
-// One session rated to an approved consensus, at an institution that allows research, with the
-// patient's consent to research.
-async function approvedSession(instrument) {
-	let inst = (await admin.post('/api/institutions', { name: 'Forskningsklinikken', keep_ratings_for_research: true })).json;
-	inst = (await admin.post(`/api/institutions/${inst.id}/programmes`, { kind: 'mbt_individual', name: 'MBT' })).json;
-	const therapist = await makeUser(srv, admin, 'therapist');
-	await admin.put(`/api/institutions/${inst.id}/members/${therapist.id}`, { programme_ids: [inst.programmes[0].id] });
-	const ag = (await admin.post(`/api/institutions/${inst.id}/agreements`, { version: '1', signed_date: today, valid_from: today, manager_name: 'M', manager_title: 'L', manager_level: '3', signatory_ids: [therapist.id] })).json;
-	await admin.request('PUT', `/api/agreements/${ag.id}/document`, undefined, { raw: Buffer.from('%PDF-1.4\n%%EOF\n'), headers: { 'content-type': 'application/pdf' } });
-	await admin.post(`/api/agreements/${ag.id}/activate`, {});
-	const token = (await therapist.client.post('/api/tokens', { name: 't' })).json.token;
-	const supervisor = await withTotp('supervisor');
-	const rater = await withTotp('rater');
-	const c = (await therapist.client.post('/api/cases', { institution_id: inst.id })).json;
-	await therapist.client.put(`/api/cases/${c.id}/consent`, { signed_date: today, quality_assurance: true, rater_training: false, research: true });
-	const s = (await therapist.client.post('/api/submissions', { case_id: c.id, session_date: today, session_number: 9, modality: 'individual', treatment_phase: 'early', instrument_id: instrument.id, declared_consent: true, declared_no_identifiers: true })).json;
-	assert.equal((await therapist.client.post(`/api/submissions/${s.id}/submit`, {})).status, 200);
-	await new Promise((resolve, reject) => {
-		new tus.Upload(bytes(playableMp4({ seconds: 6, size: '160x120', bitrate: '100k' })), {
-			endpoint: `${srv.url}/api/uploads`, headers: { Authorization: `Bearer ${token}` },
-			metadata: { submission_id: String(s.id) }, retryDelays: null, onError: reject, onSuccess: resolve,
-		}).start();
-	});
-	for (let i = 0; i < 200 && (await admin.get(`/api/submissions/${s.id}`)).json.state !== 'recording_ready'; i++) await new Promise((r) => setTimeout(r, 100));
-	const a = await admin.post(`/api/submissions/${s.id}/assignments`, { rater_ids: [rater.id], due_date: today });
-	assert.equal(a.status, 201, a.text);
-	const ratingId = a.json.items[0].rating_id;
-	const miss = (await rater.client.post(`/api/ratings/${ratingId}/submit`, {})).json.error.missing;
-	const ops = miss.map((m) => { const [item, facet] = m.split('.'); return { op: 'score', item, facet, value: 5 }; });
-	assert.equal((await rater.client.post(`/api/ratings/${ratingId}/changes`, { client: 'api', seq: 1, base_version: 1, ops })).status, 200);
-	assert.equal((await rater.client.post(`/api/ratings/${ratingId}/submit`, {})).status, 200);
-	const con = await rater.client.post(`/api/submissions/${s.id}/consensus`, { based_on: ratingId });
-	assert.equal((await rater.client.post(`/api/ratings/${con.json.id}/submit`, {})).status, 200);
-	assert.equal((await supervisor.client.post(`/api/submissions/${s.id}/approve`, {})).status, 200);
-}
 
 before(async () => {
 	srv = await startServer();
 	await waitForHealth(srv.url);
 	admin = await adminClient(srv);
 	await admin.patch('/api/me', { locale: 'en' });
-	const instrument = (await admin.get('/api/instruments')).json.items.find((i) => i.code === 'mbt-i-aqs');
-	await approvedSession(instrument);
+	// One session rated to an approved consensus, at an institution that allows research, with
+	// the patient's consent to research.
+	const lab = await setupLab(srv, admin, { institution: 'Forskningsklinikken', research: true });
+	const rater = await withTotp(srv, admin, 'rater');
+	await approvedSubmission(lab, [rater], { seconds: 6, sessionNumber: 9, consent: { research: true }, fields: { treatment_phase: 'early' }, score: () => 5 });
 	researcher = await makeUser(srv, admin, 'researcher');
 	await researcher.client.patch('/api/me', { locale: 'en', display_name: 'Rut Researcher' });
 	browser = await launchBrowser({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
@@ -84,27 +42,8 @@ after(async () => {
 	await srv?.stop();
 });
 
-async function signIn(email, password, secret) {
-	await page.goto(`${srv.url}/`);
-	await page.locator('#login-email').fill(email);
-	await page.locator('#login-password').fill(password);
-	await page.locator('#login-password').press('Enter');
-	if (secret) {
-		const code = await freshTotp(secret, srv.admin.lastCode);
-		srv.admin.lastCode = code;
-		await page.locator('#login-totp').fill(code);
-		await page.locator('#login-totp').press('Enter');
-	}
-	await page.locator('nav.app-nav').waitFor();
-}
-
-async function signOut() {
-	await page.getByRole('button', { name: 'Sign out' }).click();
-	await page.locator('#login-email').waitFor();
-}
-
 test('a researcher asks, the lab admin approves, the researcher downloads the .sav', async () => {
-	await signIn(researcher.email, researcher.password);
+	await signIn(page, srv.url, researcher);
 	// The researcher's menu has the exports and nothing of the lab's work.
 	const nav = await page.locator('nav.app-nav a').allTextContents();
 	assert.ok(nav.includes('Research exports'), nav.join(', '));
@@ -133,9 +72,9 @@ test('a researcher asks, the lab admin approves, the researcher downloads the .s
 	await card.getByText('Waiting for approval').waitFor();
 	assert.match(await card.locator('h3').textContent(), /^MBT adherence and quality scale/);
 	await assertAccessible(page, 'the list with a request waiting');
-	await signOut();
+	await signOut(page);
 
-	await signIn(srv.admin.email, srv.admin.password, srv.admin.totpSecret);
+	await signIn(page, srv.url, srv.admin);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'Export requests' }).click();
 	await page.getByRole('heading', { level: 1, name: 'Export requests' }).waitFor();
 	const pending = page.locator('section[aria-labelledby="ex-pending-h"] .ex-card');
@@ -154,9 +93,9 @@ test('a researcher asks, the lab admin approves, the researcher downloads the .s
 	await decided.getByText('Ready').waitFor();
 	// The lab admin decides but is offered no download.
 	assert.equal(await decided.getByRole('link', { name: /^Download/ }).count(), 0);
-	await signOut();
+	await signOut(page);
 
-	await signIn(researcher.email, researcher.password);
+	await signIn(page, srv.url, researcher);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'Research exports' }).click();
 	const ready = page.locator('.ex-card').first();
 	await ready.getByText('Ready').waitFor();
@@ -174,19 +113,5 @@ test('a researcher asks, the lab admin approves, the researcher downloads the .s
 });
 
 test('the export pages’ messages exist in nb, da and en with the same placeholders', () => {
-	const read = (locale) => {
-		const text = readFileSync(join(ROOT, `web/src/i18n/exports.${locale}.ts`), 'utf8');
-		return new Map([...text.matchAll(/^\t'([\w.]+)':\s*'((?:[^'\\]|\\.)*)',?$/gm)].map((m) => [m[1], m[2]]));
-	};
-	const holes = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
-	const en = read('en');
-	assert.ok(en.size > 80, `read ${en.size} English messages`);
-	for (const locale of ['nb', 'da']) {
-		const cat = read(locale);
-		assert.deepEqual([...cat.keys()].sort(), [...en.keys()].sort(), `${locale} keys`);
-		for (const [key, value] of cat) {
-			assert.ok(value.trim(), `${locale} ${key} is empty`);
-			assert.equal(holes(value), holes(en.get(key)), `${locale} ${key} placeholders`);
-		}
-	}
+	assertCatalogues('exports', { more: 80 });
 });

@@ -7,17 +7,15 @@
 // invitation, and sees the meeting; the supervisor marks the meeting held with a practice goal;
 // the therapist sees the goal. axe-core on each screen.
 //
-// Set-up goes through the API as in tests/e2e/workspace.test.mjs.
+// Set-up goes through the API (tests/lib/flow.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tus from 'tus-js-client';
 import { startServer } from '../lib/server.mjs';
-import { adminClient, makeUser, totp } from '../lib/client.mjs';
-import { freshTotp } from '../lib/totp.mjs';
-import { bytes, playableMp4 } from '../lib/media.mjs';
-import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
+import { adminClient } from '../lib/client.mjs';
+import { approvedSubmission, setupLab, withTotp } from '../lib/flow.mjs';
+import { ROOT, assertAccessible, launchBrowser, signIn, signOut, waitForHealth } from '../lib/browser.mjs';
 
 const SHOTS = process.env.KV_SHOTS ? join(ROOT, process.env.KV_SHOTS) : null;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -25,86 +23,36 @@ async function shot(page, name) {
 	if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-const today = new Date().toISOString().slice(0, 10);
-let srv, admin, therapist, supervisor, raterA, raterB, instrument, sub, browser, page;
-const lastCodes = new Map();
+let srv, admin, therapist, supervisor, raterA, raterB, sub, browser, page;
 
-async function withTotp(role, name) {
-	const u = await makeUser(srv, admin, role);
-	const e = await u.client.post('/api/me/totp', {});
-	u.secret = e.json.secret;
-	const code = totp(u.secret);
-	lastCodes.set(u.secret, code);
-	await u.client.post('/api/me/totp/confirm', { code });
-	await u.client.patch('/api/me', { locale: 'en', display_name: name });
-	return u;
-}
-
-// Scores and coded interventions of one rater, through the autosave API, then submitted.
-async function rate(client, ratingId, { value, interventions }) {
-	const r = (await client.get(`/api/ratings/${ratingId}`)).json;
-	const miss = (await client.post(`/api/ratings/${ratingId}/submit`, {})).json.error.missing;
-	const ops = miss.map((m) => {
-		const [item, facet] = m.split('.');
-		/* Challenge (3, 8, 9) lower than support (1, 2, 13): a support-heavy balance. */
-		const v = ['3', '8', '9'].includes(item) ? Math.max(1, value - 2) : ['1', '2', '13'].includes(item) ? Math.min(7, value + 1) : value;
-		return { op: 'score', item, facet, value: v };
-	});
-	for (const [i, [at, code]] of interventions.entries()) ops.push({ op: 'intervention', client_id: `iv-${ratingId}-${i}`, start_ms: at, end_ms: null, code, within_manual: true, quality: value, note: '' });
-	const c = await client.post(`/api/ratings/${ratingId}/changes`, { client: `api-${ratingId}`, seq: 1, base_version: r.version, ops });
-	assert.equal(c.status, 200, c.text);
-	const s = await client.post(`/api/ratings/${ratingId}/submit`, {});
-	assert.equal(s.status, 200, s.text);
-}
+// A rater's scores and coded interventions ([at, code]) at `value`: challenge (3, 8, 9) lower
+// than support (1, 2, 13), a support-heavy balance.
+const rating = (value, interventions) => ({
+	score: (item) => (['3', '8', '9'].includes(item) ? Math.max(1, value - 2) : ['1', '2', '13'].includes(item) ? Math.min(7, value + 1) : value),
+	interventions: interventions.map(([at, code]) => ({ start_ms: at, end_ms: null, code, within_manual: true, quality: value, note: '' })),
+});
 
 before(async () => {
 	srv = await startServer();
 	await waitForHealth(srv.url);
 	admin = await adminClient(srv);
 	await admin.patch('/api/me', { locale: 'en' });
-	let inst = (await admin.post('/api/institutions', { name: 'Tilbakemeldingsklinikken' })).json;
-	inst = (await admin.post(`/api/institutions/${inst.id}/programmes`, { kind: 'mbt_individual', name: 'MBT' })).json;
-	therapist = await makeUser(srv, admin, 'therapist');
+	const lab = await setupLab(srv, admin, { institution: 'Tilbakemeldingsklinikken', supervisor: { locale: 'en', display_name: 'Siri Supervisor' } });
+	({ therapist, supervisor } = lab);
 	await therapist.client.patch('/api/me', { locale: 'en', display_name: 'Tone Terapeut' });
-	await admin.put(`/api/institutions/${inst.id}/members/${therapist.id}`, { programme_ids: [inst.programmes[0].id] });
-	const ag = (await admin.post(`/api/institutions/${inst.id}/agreements`, { version: '1', signed_date: today, valid_from: today, manager_name: 'M', manager_title: 'L', manager_level: '3', signatory_ids: [therapist.id] })).json;
-	await admin.request('PUT', `/api/agreements/${ag.id}/document`, undefined, { raw: Buffer.from('%PDF-1.4\n%%EOF\n'), headers: { 'content-type': 'application/pdf' } });
-	await admin.post(`/api/agreements/${ag.id}/activate`, {});
-	const token = (await therapist.client.post('/api/tokens', { name: 't' })).json.token;
-	supervisor = await withTotp('supervisor', 'Siri Supervisor');
-	raterA = await withTotp('rater', 'Anna Rater');
-	raterB = await withTotp('rater', 'Bjørn Rater');
-	instrument = (await admin.get('/api/instruments')).json.items.find((i) => i.code === 'mbt-i-aqs');
+	raterA = await withTotp(srv, admin, 'rater', { locale: 'en', display_name: 'Anna Rater' });
+	raterB = await withTotp(srv, admin, 'rater', { locale: 'en', display_name: 'Bjørn Rater' });
 
-	/* A requisition with a verified 20-second recording. */
-	const c = (await therapist.client.post('/api/cases', { institution_id: inst.id })).json;
-	await therapist.client.put(`/api/cases/${c.id}/consent`, { signed_date: today, quality_assurance: true, rater_training: false, research: false });
-	sub = (await therapist.client.post('/api/submissions', { case_id: c.id, session_date: today, session_number: 7, modality: 'individual', instrument_id: instrument.id, questions: 'Do I challenge enough?', declared_consent: true, declared_no_identifiers: true })).json;
-	assert.equal((await therapist.client.post(`/api/submissions/${sub.id}/submit`, {})).status, 200);
-	await new Promise((resolve, reject) => {
-		const up = new tus.Upload(bytes(playableMp4({ seconds: 20, size: '160x120', bitrate: '100k' })), {
-			endpoint: `${srv.url}/api/uploads`, headers: { Authorization: `Bearer ${token}` },
-			metadata: { submission_id: String(sub.id) }, retryDelays: null, onError: reject, onSuccess: resolve,
-		});
-		up.start();
+	/* A requisition with a verified 20-second recording; two raters, the consensus from rater A's
+	 * rating, approved by the supervisor. */
+	sub = await approvedSubmission(lab, [raterA, raterB], {
+		fields: { questions: 'Do I challenge enough?' },
+		ratings: [
+			rating(4, [[2000, '16'], [5000, '16'], [8000, '2'], [12000, '13'], [15000, '3']]),
+			rating(5, [[2100, '16'], [8200, '2'], [15500, '16']]),
+		],
+		comment: 'Agreed.',
 	});
-	for (let i = 0; i < 200; i++) {
-		if ((await admin.get(`/api/submissions/${sub.id}`)).json.state === 'recording_ready') break;
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	assert.equal((await admin.get(`/api/submissions/${sub.id}`)).json.state, 'recording_ready');
-
-	/* Two raters, the consensus from rater A's rating, approved by the supervisor. */
-	const a = (await admin.post(`/api/submissions/${sub.id}/assignments`, { rater_ids: [raterA.id, raterB.id], due_date: today })).json.items;
-	const ra = a.find((x) => x.rater_id === raterA.id).rating_id;
-	const rb = a.find((x) => x.rater_id === raterB.id).rating_id;
-	await rate(raterA.client, ra, { value: 4, interventions: [[2000, '16'], [5000, '16'], [8000, '2'], [12000, '13'], [15000, '3']] });
-	await rate(raterB.client, rb, { value: 5, interventions: [[2100, '16'], [8200, '2'], [15500, '16']] });
-	const cs = await raterA.client.post(`/api/submissions/${sub.id}/consensus`, { based_on: ra });
-	assert.equal(cs.status, 201, cs.text);
-	assert.equal((await raterA.client.post(`/api/ratings/${cs.json.id}/submit`, {})).status, 200);
-	const ok = await supervisor.client.post(`/api/submissions/${sub.id}/approve`, { comment: 'Agreed.' });
-	assert.equal(ok.status, 200, ok.text);
 	assert.equal((await admin.get(`/api/submissions/${sub.id}`)).json.state, 'approved');
 
 	browser = await launchBrowser({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
@@ -115,25 +63,6 @@ after(async () => {
 	await browser?.close();
 	await srv?.stop();
 });
-
-async function signIn(email, password, secret) {
-	await page.goto(`${srv.url}/`);
-	await page.locator('#login-email').fill(email);
-	await page.locator('#login-password').fill(password);
-	await page.locator('#login-password').press('Enter');
-	if (secret) {
-		const code = await freshTotp(secret, lastCodes.get(secret));
-		lastCodes.set(secret, code);
-		await page.locator('#login-totp').fill(code);
-		await page.locator('#login-totp').press('Enter');
-	}
-	await page.locator('nav.app-nav').waitFor();
-}
-
-async function signOut() {
-	await page.getByRole('button', { name: 'Sign out' }).click();
-	await page.locator('#login-email').waitFor();
-}
 
 async function downloaded(dl) {
 	const stream = await dl.createReadStream();
@@ -158,7 +87,7 @@ async function markClip(form, which, expected) {
 }
 
 test('the supervisor writes the feedback beside the profile, with a clip', async () => {
-	await signIn(supervisor.email, supervisor.password, supervisor.secret);
+	await signIn(page, srv.url, supervisor);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'Feedback' }).click();
 	await page.getByRole('heading', { level: 1, name: 'Feedback' }).waitFor();
 	const row = page.getByRole('row').filter({ hasText: 'Tone Terapeut' }).filter({ hasText: 'session 7' });
@@ -255,11 +184,11 @@ test('the supervisor books the meeting and publishes', async () => {
 	const f = (await supervisor.client.get(`/api/submissions/${sub.id}/feedback`)).json;
 	assert.ok(f.published_at);
 	assert.equal((await admin.get(`/api/submissions/${sub.id}`)).json.state, 'feedback_published');
-	await signOut();
+	await signOut(page);
 });
 
 test('the therapist opens the feedback, plays the clip, downloads the report and sees the meeting', async () => {
-	await signIn(therapist.email, therapist.password);
+	await signIn(page, srv.url, therapist);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'My feedback' }).click();
 	await page.getByRole('heading', { level: 1, name: 'My feedback' }).waitFor();
 	await assertAccessible(page, 'My feedback');
@@ -295,11 +224,11 @@ test('the therapist opens the feedback, plays the clip, downloads the report and
 	const [ics] = await Promise.all([page.waitForEvent('download'), meeting.getByRole('link', { name: 'Add to calendar (.ics)' }).click()]);
 	assert.match((await downloaded(ics)).toString('utf8'), /BEGIN:VCALENDAR[\s\S]*BEGIN:VEVENT/);
 	await assertAccessible(page, 'the feedback after playing the clip');
-	await signOut();
+	await signOut(page);
 });
 
 test('the supervisor marks the meeting held with a practice goal', async () => {
-	await signIn(supervisor.email, supervisor.password, supervisor.secret);
+	await signIn(page, srv.url, supervisor);
 	await page.goto(`${srv.url}/feedback/${sub.id}/edit`);
 	const panel = page.locator('.fb-meeting-panel');
 	await panel.getByRole('button', { name: 'The meeting was held…' }).click();
@@ -316,11 +245,11 @@ test('the supervisor marks the meeting held with a practice goal', async () => {
 	const goals = (await supervisor.client.get(`/api/goals?therapist_id=${therapist.id}`)).json.items;
 	assert.deepEqual(goals.map((g) => [g.item_id, g.target, g.review_date, g.state]), [['3', 'Quality 4 or more on item 3 in the next rated session', '2027-03-01', 'active']]);
 	assert.equal((await admin.get(`/api/submissions/${sub.id}`)).json.state, 'closed');
-	await signOut();
+	await signOut(page);
 });
 
 test('the therapist sees the goal', async () => {
-	await signIn(therapist.email, therapist.password);
+	await signIn(page, srv.url, therapist);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'My feedback' }).click();
 	const goal = page.locator('.fb-goal').filter({ hasText: 'Quality 4 or more on item 3 in the next rated session' });
 	await goal.waitFor();
@@ -331,7 +260,7 @@ test('the therapist sees the goal', async () => {
 	await page.getByText('Held', { exact: true }).first().waitFor();
 	await assertAccessible(page, 'the feedback after the meeting');
 	await shot(page, 'fb-real-4-goal');
-	await signOut();
+	await signOut(page);
 });
 
 test('no page errors or blocked content along the way', () => {

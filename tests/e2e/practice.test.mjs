@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { adminClient } from '../lib/client.mjs';
 import { setupLab, withTotp, approvedSubmission, today } from '../lib/flow.mjs';
-import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
+import { ROOT, assertAccessible, launchBrowser, signIn, waitForHealth } from '../lib/browser.mjs';
 
 const SHOTS = process.env.KV_SHOTS ? join(ROOT, process.env.KV_SHOTS) : null;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -57,11 +57,7 @@ after(async () => {
 const dialog = () => page.getByRole('dialog');
 
 test('the therapist sees the goal due for review and opens the practice page', async () => {
-	await page.goto(`${srv.url}/`);
-	await page.locator('#login-email').fill(lab.therapist.email);
-	await page.locator('#login-password').fill(lab.therapist.password);
-	await page.locator('#login-password').press('Enter');
-	await page.locator('nav.app-nav').waitFor();
+	await signIn(page, srv.url, lab.therapist);
 	await page.getByText('Practice goals due for review: 1.').waitFor();
 	await assertAccessible(page, 'the overview with a goal due');
 	await page.getByRole('link', { name: 'Open the practice page' }).click();

@@ -2,34 +2,8 @@
 // main catalogues): the three must have the same keys, none empty, with the same placeholders, and no
 // key may also be in a main catalogue or the rating pages' (the spread would hide one of them).
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../lib/browser.mjs';
-
-function catalogue(file) {
-	const text = readFileSync(join(ROOT, 'web/src/i18n', file), 'utf8');
-	const out = new Map();
-	for (const m of text.matchAll(/^\t'([\w.]+)':\s*'((?:[^'\\]|\\.)*)',?$/gm)) out.set(m[1], m[2]);
-	return out;
-}
+import { assertCatalogues } from '../lib/i18n.mjs';
 
 test('the reliability pages’ messages exist in nb, da and en with the same placeholders', () => {
-	const en = catalogue('reliability.en.ts');
-	assert.ok(en.size > 150, `read ${en.size} English messages`);
-	const holes = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
-	for (const locale of ['nb', 'da']) {
-		const cat = catalogue(`reliability.${locale}.ts`);
-		assert.deepEqual([...cat.keys()].sort(), [...en.keys()].sort(), `${locale} keys`);
-		for (const [key, value] of cat) {
-			assert.ok(value.trim(), `${locale} ${key} is empty`);
-			assert.equal(holes(value), holes(en.get(key)), `${locale} ${key} placeholders`);
-		}
-	}
-	for (const locale of ['en', 'nb', 'da']) {
-		for (const other of [`${locale}.ts`, `workspace.${locale}.ts`]) {
-			const main = catalogue(other);
-			for (const key of en.keys()) assert.ok(!main.has(key), `${key} is in ${other} too`);
-		}
-	}
+	assertCatalogues('reliability', { more: 150, notIn: (locale) => [`${locale}.ts`, `workspace.${locale}.ts`] });
 });

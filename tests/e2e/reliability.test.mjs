@@ -4,31 +4,17 @@
 // training opens My calibration, rates the calibration session in the workspace with its recording,
 // and then sees the agreement with the master item by item. axe-core checks every screen.
 //
-// Three approved double-rated sessions are seeded through the API as in tests/api/reliability.test.mjs.
+// Three approved double-rated sessions are seeded through the API (tests/lib/flow.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tus from 'tus-js-client';
 import { startServer } from '../lib/server.mjs';
-import { adminClient, makeUser, totp } from '../lib/client.mjs';
-import { freshTotp } from '../lib/totp.mjs';
-import { bytes, playableMp4 } from '../lib/media.mjs';
-import { assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
+import { adminClient } from '../lib/client.mjs';
+import { assign, setupLab, submissionWithRecording, today, withTotp } from '../lib/flow.mjs';
+import { assertAccessible, launchBrowser, signIn, signOut, waitForHealth } from '../lib/browser.mjs';
 
-const today = new Date().toISOString().slice(0, 10);
-let srv, admin, supervisor, r1, r2, trainee, instrument, vars, inst, browser, page;
+let srv, admin, lab, supervisor, r1, r2, trainee, instrument, vars, browser, page;
 const sessions = [];
-const lastCodes = new Map();
-
-async function withTotp(role, name) {
-	const u = await makeUser(srv, admin, role);
-	const e = await u.client.post('/api/me/totp', {});
-	u.secret = e.json.secret;
-	const code = totp(u.secret);
-	lastCodes.set(u.secret, code);
-	await u.client.post('/api/me/totp/confirm', { code });
-	await u.client.patch('/api/me', { locale: 'en', display_name: name });
-	return u;
-}
+const en = (name) => ({ locale: 'en', display_name: name });
 
 async function send(client, ratingId, ops) {
 	const r = (await client.get(`/api/ratings/${ratingId}`)).json;
@@ -42,19 +28,8 @@ const scoreA = (i) => (v, j) => (v.item === '3' && v.facet === 'quality' ? 2 + i
 const scoreB = (i) => (v, j) => (v.item === '3' && v.facet === 'quality' ? 4 + i : clamp(scoreA(i)(v, j) + ((i + j) % 3) - 1));
 
 async function approvedSession(therapist, i) {
-	const c = (await therapist.client.post('/api/cases', { institution_id: inst.id })).json;
-	await therapist.client.put(`/api/cases/${c.id}/consent`, { signed_date: today, quality_assurance: true, rater_training: true, research: false });
-	const s = (await therapist.client.post('/api/submissions', { case_id: c.id, session_date: today, session_number: 4 + i, modality: 'individual', instrument_id: instrument.id, declared_consent: true, declared_no_identifiers: true })).json;
-	assert.equal((await therapist.client.post(`/api/submissions/${s.id}/submit`, {})).status, 200);
-	await new Promise((resolve, reject) => {
-		const up = new tus.Upload(bytes(playableMp4({ seconds: 20, size: '160x120', bitrate: '100k' })), {
-			endpoint: `${srv.url}/api/uploads`, headers: { Authorization: `Bearer ${therapist.token}` },
-			metadata: { submission_id: String(s.id) }, retryDelays: null, onError: reject, onSuccess: resolve,
-		});
-		up.start();
-	});
-	for (let k = 0; k < 300 && (await admin.get(`/api/submissions/${s.id}`)).json.state !== 'recording_ready'; k++) await new Promise((r) => setTimeout(r, 100));
-	const a = (await admin.post(`/api/submissions/${s.id}/assignments`, { rater_ids: [r1.id, r2.id] })).json.items;
+	const s = await submissionWithRecording(lab, { therapist, sessionNumber: 4 + i, consent: { rater_training: true } });
+	const a = await assign(lab, s.id, [r1, r2]);
 	const ratings = [r1, r2].map((r) => a.find((x) => x.rater_id === r.id).rating_id);
 	const ops = [scoreOps(scoreA(i)), scoreOps(scoreB(i))];
 	ops[0].push({ op: 'intervention', client_id: 'a', start_ms: 1000, code: '16' });
@@ -75,28 +50,15 @@ before(async () => {
 	admin = await adminClient(srv);
 	await admin.patch('/api/me', { locale: 'en' });
 	// The users who sign in in the browser enrol first, so their next TOTP step comes sooner.
-	supervisor = await withTotp('supervisor', 'Siri Supervisor');
-	trainee = await withTotp('rater', 'Tia Trainee');
-	r1 = await withTotp('rater', 'Anna Rater');
-	r2 = await withTotp('rater', 'Bjørn Rater');
-	instrument = (await admin.get('/api/instruments')).json.items.find((i) => i.code === 'mbt-i-aqs');
+	supervisor = await withTotp(srv, admin, 'supervisor', en('Siri Supervisor'));
+	trainee = await withTotp(srv, admin, 'rater', en('Tia Trainee'));
+	r1 = await withTotp(srv, admin, 'rater', en('Anna Rater'));
+	r2 = await withTotp(srv, admin, 'rater', en('Bjørn Rater'));
+	lab = await setupLab(srv, admin, { institution: 'Kalibreringsklinikken', therapists: 3, supervisor: false });
+	instrument = lab.instrument;
 	const def = (await admin.get(`/api/instruments/${instrument.id}`)).json.definition;
 	vars = [...def.items.flatMap((it) => it.facets.map((facet) => ({ item: it.id, facet }))), ...def.globals.map((g) => ({ item: 'global', facet: g.id }))];
-	inst = (await admin.post('/api/institutions', { name: 'Kalibreringsklinikken' })).json;
-	inst = (await admin.post(`/api/institutions/${inst.id}/programmes`, { kind: 'mbt_individual', name: 'MBT' })).json;
-	const therapists = [];
-	for (let i = 0; i < 3; i++) {
-		const t = await makeUser(srv, admin, 'therapist');
-		await admin.put(`/api/institutions/${inst.id}/members/${t.id}`, { programme_ids: [inst.programmes[0].id] });
-		therapists.push(t);
-	}
-	const ag = (await admin.post(`/api/institutions/${inst.id}/agreements`, { version: '1', signed_date: today, valid_from: today, manager_name: 'M', manager_title: 'L', manager_level: '3', signatory_ids: therapists.map((t) => t.id) })).json;
-	await admin.request('PUT', `/api/agreements/${ag.id}/document`, undefined, { raw: Buffer.from('%PDF-1.4\n%%EOF\n'), headers: { 'content-type': 'application/pdf' } });
-	await admin.post(`/api/agreements/${ag.id}/activate`, {});
-	for (const [i, t] of therapists.entries()) {
-		t.token = (await t.client.post('/api/tokens', { name: 't' })).json.token;
-		sessions.push(await approvedSession(t, i));
-	}
+	for (const [i, t] of lab.therapists.entries()) sessions.push(await approvedSession(t, i));
 	const cal = (await admin.post('/api/calibration/sessions', { submission_id: sessions[0].id })).json;
 	assert.equal((await admin.post(`/api/calibration/sessions/${cal.id}/trainees`, { trainee_ids: [trainee.id] })).status, 201);
 	browser = await launchBrowser({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
@@ -108,25 +70,8 @@ after(async () => {
 	await srv?.stop();
 });
 
-async function signIn(user) {
-	await page.goto(`${srv.url}/`);
-	await page.locator('#login-email').fill(user.email);
-	await page.locator('#login-password').fill(user.password);
-	await page.locator('#login-password').press('Enter');
-	const code = await freshTotp(user.secret, lastCodes.get(user.secret));
-	lastCodes.set(user.secret, code);
-	await page.locator('#login-totp').fill(code);
-	await page.locator('#login-totp').press('Enter');
-	await page.locator('nav.app-nav').waitFor();
-}
-
-async function signOut() {
-	await page.getByRole('button', { name: 'Sign out' }).click();
-	await page.locator('#login-email').waitFor();
-}
-
 test('the supervisor opens the dashboard, the drift, calibration and the lab figures', async () => {
-	await signIn(supervisor);
+	await signIn(page, srv.url, supervisor);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'Reliability' }).click();
 	await page.getByRole('heading', { level: 1, name: 'Reliability' }).waitFor();
 	await page.getByText('Shown: ICC(1,1), one-way random effects').waitFor();
@@ -163,11 +108,11 @@ test('the supervisor opens the dashboard, the drift, calibration and the lab fig
 	await page.getByRole('heading', { level: 1, name: 'Lab figures' }).waitFor();
 	await page.getByText('The lab: fewer than five therapists, so not shown.').waitFor();
 	await assertAccessible(page, 'the lab figures');
-	await signOut();
+	await signOut(page);
 });
 
 test('a rater in training rates the calibration session and sees the agreement with the master', async () => {
-	await signIn(trainee);
+	await signIn(page, srv.url, trainee);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'My calibration' }).click();
 	await page.getByRole('heading', { level: 1, name: 'My calibration' }).waitFor();
 	await page.getByRole('heading', { name: 'To rate (1)' }).waitFor();
@@ -186,11 +131,11 @@ test('a rater in training rates the calibration session and sees the agreement w
 	await first.filter({ hasText: '1. Engagement, interest and warmth' }).waitFor();
 	assert.deepEqual(await first.locator('td').allTextContents(), ['Quality', '2', '1', '+1']);
 	await assertAccessible(page, 'my calibration after rating');
-	await signOut();
+	await signOut(page);
 });
 
 test('the lab admin marks a calibration session, is told why a rater cannot train on it, and sets the band', async () => {
-	await signIn({ email: srv.admin.email, password: srv.admin.password, secret: srv.admin.totpSecret });
+	await signIn(page, srv.url, srv.admin);
 	await page.goto(`${srv.url}/reliability/calibration`);
 	await page.getByRole('heading', { level: 2, name: 'Mark a calibration session' }).waitFor();
 	await page.getByLabel('Session', { exact: true }).selectOption({ label: `Session #${sessions[1].id}, ${new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${today}T00:00:00Z`))} – Kalibreringsklinikken` });
@@ -217,5 +162,5 @@ test('the lab admin marks a calibration session, is told why a rater cannot trai
 	await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
 	assert.equal((await admin.get('/api/lab-settings')).json.drift_band, 1.5);
 	await assertAccessible(page, 'the settings');
-	await signOut();
+	await signOut(page);
 });

@@ -11,9 +11,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { adminClient } from '../lib/client.mjs';
-import { freshTotp } from '../lib/totp.mjs';
-import { assign, makeLab, submissionWithRecording, withTotp } from '../lib/lab.mjs';
-import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
+import { assign, setupLab, submissionWithRecording, withTotp } from '../lib/flow.mjs';
+import { ROOT, assertAccessible, launchBrowser, signIn, waitForHealth } from '../lib/browser.mjs';
+import { assertCatalogues } from '../lib/i18n.mjs';
 
 let srv, admin, rater, sub, browser, page;
 
@@ -38,7 +38,7 @@ before(async () => {
   srv = await startServer();
   await waitForHealth(srv.url);
   admin = await adminClient(srv);
-  const lab = await makeLab(srv, admin, 'Lesemedklinikken');
+  const lab = await setupLab(srv, admin, { institution: 'Lesemedklinikken', supervisor: false });
   rater = await withTotp(srv, admin, 'rater');
   await rater.client.patch('/api/me', { locale: 'en', display_name: 'Tuva Transkripsjon' });
   sub = await submissionWithRecording(lab);
@@ -53,21 +53,7 @@ after(async () => {
 });
 
 test('the transcript panel’s messages exist in nb, da and en with the same placeholders', () => {
-  const catalogue = (locale) => {
-    const text = readFileSync(join(ROOT, 'web/src/i18n', `transcript.${locale}.ts`), 'utf8');
-    return new Map([...text.matchAll(/^\t'([\w.]+)':\s*'((?:[^'\\]|\\.)*)',?$/gm)].map((m) => [m[1], m[2]]));
-  };
-  const en = catalogue('en');
-  assert.ok(en.size > 25, `read ${en.size} English messages`);
-  const holes = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
-  for (const locale of ['nb', 'da']) {
-    const cat = catalogue(locale);
-    assert.deepEqual([...cat.keys()].sort(), [...en.keys()].sort(), `${locale} keys`);
-    for (const [key, value] of cat) {
-      assert.ok(value.trim(), `${locale} ${key} is empty`);
-      assert.equal(holes(value), holes(en.get(key)), `${locale} ${key} placeholders`);
-    }
-  }
+  assertCatalogues('transcript', { more: 25 });
 });
 
 const video = () => page.locator('video.ws-media');
@@ -104,12 +90,7 @@ const lineInView = (i) =>
   }, `ws-tr-${i}`);
 
 test('a rater imports a transcript, reads along with the video, and codes interventions from its lines', async () => {
-  await page.goto(`${srv.url}/`);
-  await page.locator('#login-email').fill(rater.email);
-  await page.locator('#login-password').fill(rater.password);
-  await page.locator('#login-password').press('Enter');
-  await page.locator('#login-totp').fill(await freshTotp(rater.secret, rater.lastCode));
-  await page.locator('#login-totp').press('Enter');
+  await signIn(page, srv.url, rater);
   await page.locator('nav.app-nav').getByRole('link', { name: 'My ratings' }).click();
   await page.getByRole('link', { name: /^Open the rating/ }).click();
   await page.getByRole('heading', { level: 1, name: /^Rating/ }).waitFor();

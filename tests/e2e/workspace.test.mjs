@@ -9,17 +9,15 @@
 // the queue, the workspace (with the code picker, after a conflict, the shortcuts dialog), the
 // comparison and the forms of the inbox's details.
 //
-// Set-up goes through the API as in tests/api/ratings.test.mjs.
+// Set-up goes through the API (tests/lib/flow.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tus from 'tus-js-client';
 import { startServer } from '../lib/server.mjs';
-import { adminClient, makeUser, totp } from '../lib/client.mjs';
-import { freshTotp } from '../lib/totp.mjs';
-import { bytes, playableMp4 } from '../lib/media.mjs';
-import { ROOT, assertAccessible, launchBrowser, waitForHealth } from '../lib/browser.mjs';
+import { adminClient } from '../lib/client.mjs';
+import { assign, fillRating, setupLab, submissionWithRecording, withTotp } from '../lib/flow.mjs';
+import { ROOT, assertAccessible, launchBrowser, signIn, signOut, waitForHealth } from '../lib/browser.mjs';
 
 const SHOTS = process.env.KV_SHOTS ? join(ROOT, process.env.KV_SHOTS) : null;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -27,100 +25,30 @@ async function shot(page, name, { fullPage = true } = {}) {
 	if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
-const today = new Date().toISOString().slice(0, 10);
-let srv, admin, therapist, supervisor, raterA, raterB, instrument, sub, browser, page, institution, uploadToken;
-const lastCodes = new Map();
-
-async function withTotp(role, name) {
-	const u = await makeUser(srv, admin, role);
-	const e = await u.client.post('/api/me/totp', {});
-	u.secret = e.json.secret;
-	const code = totp(u.secret);
-	lastCodes.set(u.secret, code);
-	await u.client.post('/api/me/totp/confirm', { code });
-	await u.client.patch('/api/me', { locale: 'en', display_name: name });
-	return u;
-}
+let srv, admin, lab, therapist, supervisor, raterA, raterB, sub, browser, page;
 
 before(async () => {
 	srv = await startServer();
 	await waitForHealth(srv.url);
 	admin = await adminClient(srv);
 	await admin.patch('/api/me', { locale: 'en' });
-	let inst = (await admin.post('/api/institutions', { name: 'Skåringsklinikken' })).json;
-	inst = (await admin.post(`/api/institutions/${inst.id}/programmes`, { kind: 'mbt_individual', name: 'MBT' })).json;
-	therapist = await makeUser(srv, admin, 'therapist');
+	lab = await setupLab(srv, admin, { institution: 'Skåringsklinikken', supervisor: { locale: 'en', display_name: 'Siri Supervisor' } });
+	({ therapist, supervisor } = lab);
 	await therapist.client.patch('/api/me', { locale: 'en', display_name: 'Tone Terapeut' });
-	await admin.put(`/api/institutions/${inst.id}/members/${therapist.id}`, { programme_ids: [inst.programmes[0].id] });
-	const ag = (await admin.post(`/api/institutions/${inst.id}/agreements`, { version: '1', signed_date: today, valid_from: today, manager_name: 'M', manager_title: 'L', manager_level: '3', signatory_ids: [therapist.id] })).json;
-	await admin.request('PUT', `/api/agreements/${ag.id}/document`, undefined, { raw: Buffer.from('%PDF-1.4\n%%EOF\n'), headers: { 'content-type': 'application/pdf' } });
-	await admin.post(`/api/agreements/${ag.id}/activate`, {});
-	const token = (await therapist.client.post('/api/tokens', { name: 't' })).json.token;
-	supervisor = await withTotp('supervisor', 'Siri Supervisor');
-	raterA = await withTotp('rater', 'Anna Rater');
-	raterB = await withTotp('rater', 'Bjørn Rater');
-	instrument = (await admin.get('/api/instruments')).json.items.find((i) => i.code === 'mbt-i-aqs');
-
-	institution = inst;
-	uploadToken = token;
+	raterA = await withTotp(srv, admin, 'rater', { locale: 'en', display_name: 'Anna Rater' });
+	raterB = await withTotp(srv, admin, 'rater', { locale: 'en', display_name: 'Bjørn Rater' });
 	sub = await newSubmission();
 	browser = await launchBrowser({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
 	page = browser.page;
 });
 
 // A requisition with a verified recording (set up through the API).
-async function newSubmission() {
-	const c = (await therapist.client.post('/api/cases', { institution_id: institution.id })).json;
-	await therapist.client.put(`/api/cases/${c.id}/consent`, { signed_date: today, quality_assurance: true, rater_training: false, research: false });
-	const one = (await therapist.client.post('/api/submissions', { case_id: c.id, session_date: today, session_number: 7, modality: 'individual', instrument_id: instrument.id, questions: 'Do I challenge enough?', declared_consent: true, declared_no_identifiers: true })).json;
-	const s = await therapist.client.post(`/api/submissions/${one.id}/submit`, {});
-	assert.equal(s.status, 200, s.text);
-	await new Promise((resolve, reject) => {
-		const up = new tus.Upload(bytes(playableMp4({ seconds: 20, size: '160x120', bitrate: '100k' })), {
-			endpoint: `${srv.url}/api/uploads`, headers: { Authorization: `Bearer ${uploadToken}` },
-			metadata: { submission_id: String(one.id) }, retryDelays: null, onError: reject, onSuccess: resolve,
-		});
-		up.start();
-	});
-	for (let i = 0; i < 200; i++) {
-		if ((await admin.get(`/api/submissions/${one.id}`)).json.state === 'recording_ready') break;
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	assert.equal((await admin.get(`/api/submissions/${one.id}`)).json.state, 'recording_ready');
-	return one;
-}
-
-// Every required score of a rating set to `value` through the API, then submitted.
-async function fillAndSubmit(client, ratingId, value = 4) {
-	const r = (await client.get(`/api/ratings/${ratingId}`)).json;
-	const miss = (await client.post(`/api/ratings/${ratingId}/submit`, {})).json.error.missing;
-	const ops = miss.map((m) => { const [item, facet] = m.split('.'); return { op: 'score', item, facet, value }; });
-	const c = await client.post(`/api/ratings/${ratingId}/changes`, { client: `api-${ratingId}-${r.version}`, seq: 1, base_version: r.version, ops });
-	assert.equal(c.status, 200, c.text);
-	assert.equal((await client.post(`/api/ratings/${ratingId}/submit`, {})).status, 200);
-}
+const newSubmission = () => submissionWithRecording(lab, { sessionNumber: 7, fields: { questions: 'Do I challenge enough?' } });
 
 after(async () => {
 	await browser?.close();
 	await srv?.stop();
 });
-
-async function signIn(email, password, secret) {
-	await page.goto(`${srv.url}/`);
-	await page.locator('#login-email').fill(email);
-	await page.locator('#login-password').fill(password);
-	await page.locator('#login-password').press('Enter');
-	const code = await freshTotp(secret, lastCodes.get(secret));
-	lastCodes.set(secret, code);
-	await page.locator('#login-totp').fill(code);
-	await page.locator('#login-totp').press('Enter');
-	await page.locator('nav.app-nav').waitFor();
-}
-
-async function signOut() {
-	await page.getByRole('button', { name: 'Sign out' }).click();
-	await page.locator('#login-email').waitFor();
-}
 
 const video = () => page.locator('video.ws-media');
 const currentTime = () => video().evaluate((v) => v.currentTime);
@@ -154,7 +82,7 @@ async function scoreAll(value, except = {}) {
 }
 
 test('the lab admin assigns two raters from the inbox', async () => {
-	await signIn(srv.admin.email, srv.admin.password, srv.admin.totpSecret);
+	await signIn(page, srv.url, srv.admin);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'Inbox' }).click();
 	await page.getByRole('button', { name: /^Details/ }).first().click();
 	const dialog = page.getByRole('dialog');
@@ -171,11 +99,11 @@ test('the lab admin assigns two raters from the inbox', async () => {
 	assert.deepEqual(a.map((x) => x.rater_id).sort(), [raterA.id, raterB.id].sort());
 	assert.equal((await admin.get(`/api/submissions/${sub.id}`)).json.state, 'assigned');
 	await page.keyboard.press('Escape');
-	await signOut();
+	await signOut(page);
 });
 
 test('rater A codes with the keyboard, scores, keeps working offline and submits', async () => {
-	await signIn(raterA.email, raterA.password, raterA.secret);
+	await signIn(page, srv.url, raterA);
 	assert.deepEqual(await page.locator('nav.app-nav a').allTextContents(), ['Overview', 'My ratings', 'Feedback', 'My calibration', 'API tokens', 'Account']);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'My ratings' }).click();
 	await page.getByRole('heading', { level: 2, name: 'To rate (1)' }).waitFor();
@@ -316,11 +244,11 @@ test('rater A codes with the keyboard, scores, keeps working offline and submits
 	assert.equal((await ratingOf(raterA)).state, 'submitted');
 	assert.equal(await page.getByRole('button', { name: 'Submit the rating' }).count(), 0);
 	await shot(page, 'ws-5-submitted');
-	await signOut();
+	await signOut(page);
 });
 
 test('rater B rates blind, meets a change from another tab, and submits', async () => {
-	await signIn(raterB.email, raterB.password, raterB.secret);
+	await signIn(page, srv.url, raterB);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'My ratings' }).click();
 	await page.getByRole('link', { name: /^Open the rating/ }).click();
 	await page.getByRole('heading', { level: 1, name: /^Rating/ }).waitFor();
@@ -471,11 +399,11 @@ test('the comparison shows the differences; rater B makes the consensus from rat
 	assert.equal((await admin.get(`/api/submissions/${sub.id}`)).json.state, 'consensus');
 	/* The raw ratings are unchanged. */
 	assert.equal((await ratingOf(raterA)).scores['1'].quality, 4);
-	await signOut();
+	await signOut(page);
 });
 
 test('the supervisor finds the consensus in the inbox and approves it', async () => {
-	await signIn(supervisor.email, supervisor.password, supervisor.secret);
+	await signIn(page, srv.url, supervisor);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'Inbox' }).click();
 	await page.getByRole('button', { name: /^Consensus/ }).click();
 	await page.getByRole('button', { name: /^Details/ }).first().click();
@@ -493,19 +421,19 @@ test('the supervisor finds the consensus in the inbox and approves it', async ()
 	await page.getByText('The consensus is approved.').first().waitFor();
 	await shot(page, 'ws-8-approved');
 	assert.equal((await admin.get(`/api/submissions/${sub.id}`)).json.state, 'approved');
-	await signOut();
+	await signOut(page);
 });
 
 test('the supervisor reopens a rating with a reason, and sends a consensus back with a comment', async () => {
 	const two = await newSubmission();
-	const a = (await admin.post(`/api/submissions/${two.id}/assignments`, { rater_ids: [raterA.id, raterB.id], due_date: today })).json.items;
+	const a = await assign(lab, two.id, [raterA, raterB]);
 	const ra = a.find((x) => x.rater_id === raterA.id).rating_id;
 	const rb = a.find((x) => x.rater_id === raterB.id).rating_id;
-	await fillAndSubmit(raterA.client, ra, 4);
-	await fillAndSubmit(raterB.client, rb, 5);
+	await fillRating(raterA.client, ra, { score: () => 4 });
+	await fillRating(raterB.client, rb, { score: () => 5 });
 	assert.equal((await admin.get(`/api/submissions/${two.id}`)).json.state, 'rated');
 
-	await signIn(supervisor.email, supervisor.password, supervisor.secret);
+	await signIn(page, srv.url, supervisor);
 	await page.goto(`${srv.url}/consensus/${two.id}`);
 	await page.getByRole('heading', { level: 2, name: 'Reopen a rating' }).waitFor();
 	await page.getByRole('button', { name: 'Reopen – Anna Rater' }).click();
@@ -519,10 +447,10 @@ test('the supervisor reopens a rating with a reason, and sends a consensus back 
 	await page.getByRole('status').filter({ hasText: 'The rating is reopened.' }).waitFor();
 	assert.equal((await admin.get(`/api/submissions/${two.id}`)).json.state, 'assigned');
 	assert.equal((await admin.get(`/api/ratings/${ra}`)).json.reopen_reason, 'Item 3 was overlooked.');
-	await signOut();
+	await signOut(page);
 
 	/* Rater A sees why, corrects and submits again. */
-	await signIn(raterA.email, raterA.password, raterA.secret);
+	await signIn(page, srv.url, raterA);
 	await page.goto(`${srv.url}/ratings/${ra}`);
 	await page.getByText('Reopened by the supervisor: Item 3 was overlooked.').waitFor();
 	await page.locator('#score-3-adherence input').first().focus();
@@ -540,10 +468,10 @@ test('the supervisor reopens a rating with a reason, and sends a consensus back 
 	await page.getByRole('button', { name: 'Submit the consensus' }).first().click();
 	await page.getByRole('dialog', { name: 'Submit the consensus?' }).getByRole('button', { name: 'Submit the consensus' }).click();
 	await page.getByText('The consensus is submitted and waits for the supervisor’s approval.').waitFor();
-	await signOut();
+	await signOut(page);
 
 	/* The supervisor sends it back. */
-	await signIn(supervisor.email, supervisor.password, supervisor.secret);
+	await signIn(page, srv.url, supervisor);
 	await page.goto(`${srv.url}/consensus/${two.id}`);
 	await page.getByLabel('Comment').fill('Look at item 16 again.');
 	await page.getByRole('button', { name: 'Send back' }).click();
@@ -551,10 +479,10 @@ test('the supervisor reopens a rating with a reason, and sends a consensus back 
 	await page.getByText('Supervisor’s comment: Look at item 16 again.').waitFor();
 	await page.getByText('The consensus is being made.').waitFor();
 	assert.equal((await admin.get(`/api/submissions/${two.id}`)).json.state, 'rated');
-	await signOut();
+	await signOut(page);
 
 	/* Rater A finds it again, with the comment, and submits it anew. */
-	await signIn(raterA.email, raterA.password, raterA.secret);
+	await signIn(page, srv.url, raterA);
 	await page.goto(`${srv.url}/consensus/${two.id}`);
 	await page.getByRole('button', { name: 'Open the consensus' }).click();
 	await page.getByText('Sent back by the supervisor: Look at item 16 again.').waitFor();
@@ -565,13 +493,13 @@ test('the supervisor reopens a rating with a reason, and sends a consensus back 
 	await page.getByRole('dialog', { name: 'Submit the consensus?' }).getByRole('button', { name: 'Submit the consensus' }).click();
 	await page.getByText('The consensus is submitted and waits for the supervisor’s approval.').waitFor();
 	assert.equal((await admin.get(`/api/submissions/${two.id}`)).json.state, 'consensus');
-	await signOut();
+	await signOut(page);
 });
 
 test('the lab admin ends an assignment and assigns another rater', async () => {
 	const three = await newSubmission();
-	await admin.post(`/api/submissions/${three.id}/assignments`, { rater_ids: [raterA.id], due_date: today });
-	await signIn(srv.admin.email, srv.admin.password, srv.admin.totpSecret);
+	await assign(lab, three.id, [raterA]);
+	await signIn(page, srv.url, srv.admin);
 	await page.locator('nav.app-nav').getByRole('link', { name: 'Inbox' }).click();
 	await page.getByRole('button', { name: 'Raters assigned' }).click();
 	await page.getByRole('button', { name: /^Details/ }).first().click();
@@ -591,7 +519,7 @@ test('the lab admin ends an assignment and assigns another rater', async () => {
 	const rows = (await admin.get(`/api/submissions/${three.id}/assignments`)).json.items;
 	assert.deepEqual(rows.map((r) => [r.rater_id, !!r.ended_at]), [[raterA.id, true], [raterB.id, false]]);
 	await page.keyboard.press('Escape');
-	await signOut();
+	await signOut(page);
 });
 
 test('no page errors or blocked content along the way', () => {

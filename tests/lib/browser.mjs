@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freshTotp } from './totp.mjs';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const WEB_DIST = join(ROOT, 'web/dist');
@@ -56,6 +57,29 @@ export async function launchBrowser({ locale = 'en-US', viewport = { width: 1280
 			if (!process.env.KV_KEEP_TMP) rmSync(profile, { recursive: true, force: true });
 		},
 	};
+}
+
+// Signs in through the login form at `base` as `user` ({email, password}, and for a role with a
+// second factor the TOTP secret as `secret`, or `totpSecret` for the initial admin, and the last
+// code used as `lastCode`), then waits for the menu. The code typed is kept as user.lastCode.
+export async function signIn(page, base, user) {
+	await page.goto(`${base}/`);
+	await page.locator('#login-email').fill(user.email);
+	await page.locator('#login-password').fill(user.password);
+	await page.locator('#login-password').press('Enter');
+	const secret = user.secret ?? user.totpSecret;
+	if (secret) {
+		user.lastCode = await freshTotp(secret, user.lastCode);
+		await page.locator('#login-totp').fill(user.lastCode);
+		await page.locator('#login-totp').press('Enter');
+	}
+	await page.locator('nav.app-nav').waitFor();
+}
+
+// Signs out from the menu and waits for the login form.
+export async function signOut(page) {
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await page.locator('#login-email').waitFor();
 }
 
 // Runs axe-core on the page as it is now; returns the violations (empty when all is well).

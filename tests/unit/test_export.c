@@ -1,6 +1,7 @@
 /* Unit tests for research exports: re-keying, variable names, the catalogue, CSV quoting, and
  * the .sav and .dta files read back with ReadStat's own parsers. */
 #include "unit.h"
+#include "unit_json.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,25 +12,6 @@
 
 #include "export/export.h"
 #include "util/banned.h"
-
-static struct instrument *shipped(const char *name)
-{
-	char path[512];
-	json_error_t e;
-	json_t *j;
-	struct instrument *in;
-
-	snprintf(path, sizeof(path), "instruments/%s", name);
-	j = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
-	if (!j) {
-		snprintf(path, sizeof(path), "%.*s/../../instruments/%s",
-		         (int)(strrchr(__FILE__, '/') - __FILE__), __FILE__, name);
-		j = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
-	}
-	in = j ? instrument_compile(j) : NULL;
-	json_decref(j);
-	return in;
-}
 
 static void key_fill(uint8_t key[EXPORT_KEY_LEN], uint8_t seed)
 {
@@ -151,7 +133,7 @@ TEST(test_export_names_are_valid_in_spss_and_stata)
 
 TEST(test_export_catalogue_of_the_mbt_scale)
 {
-	struct instrument *in = shipped("mbt-i-aqs-1.json");
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	struct export_catalogue *c;
 	const struct export_var *v;
 	size_t i, k;
@@ -191,7 +173,8 @@ TEST(test_export_catalogue_of_the_mbt_scale)
 
 TEST(test_export_catalogue_of_miti_and_ctrs_names_by_id)
 {
-	struct instrument *m = shipped("miti-4.2.1.json"), *t = shipped("ctrs-1.json");
+	struct instrument *m = unit_shipped_instrument("miti-4.2.1.json"),
+	                  *t = unit_shipped_instrument("ctrs-1.json");
 	struct export_catalogue *c;
 
 	CHECK(m && t);
@@ -243,7 +226,7 @@ static void fixture_init(struct fixture *f)
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
-	f->in = shipped("mbt-i-aqs-1.json");
+	f->in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	f->cat = f->in ? export_catalogue_new(f->in, "en") : NULL;
 	for (i = 0; i < 4; i++) {
 		int q = (int)(4 + i % 2);

@@ -1,6 +1,7 @@
 /* Unit tests for compiled instruments: the four shipped files, score and code checks, missing
  * scores, derived indices and bands on worked examples, and the rating form's summary. */
 #include "unit.h"
+#include "unit_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,53 +10,6 @@
 
 #include "core/instrument.h"
 #include "util/banned.h"
-
-/* The shipped files, found from the repository root (where the tests run) or from this file. */
-static json_t *load_shipped(const char *name)
-{
-	char path[512];
-	json_error_t e;
-	json_t *j;
-
-	snprintf(path, sizeof(path), "instruments/%s", name);
-	j = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
-	if (!j) {
-		snprintf(path, sizeof(path), "%.*s/../../instruments/%s",
-		         (int)(strrchr(__FILE__, '/') - __FILE__), __FILE__, name);
-		j = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
-	}
-	if (!j)
-		printf("    %s: line %d: %s\n", name, e.line, e.text);
-	return j;
-}
-
-static struct instrument *compile_shipped(const char *name)
-{
-	json_t *def = load_shipped(name);
-	struct instrument *in;
-	char err[512];
-
-	if (!def)
-		return NULL;
-	if (instrument_validate(def, err, sizeof(err)))
-		printf("    %s: %s\n", name, err);
-	in = instrument_compile(def);
-	json_decref(def);
-	return in;
-}
-
-static json_t *js(const char *text)
-{
-	char *s = strdup(text), *p;
-	json_t *j;
-
-	for (p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = json_loads(s, 0, NULL);
-	free(s);
-	return j;
-}
 
 /* The value and band of one derived index. */
 static double value_of(const json_t *d, const char *index)
@@ -77,7 +31,7 @@ TEST(test_instrument_shipped_files_validate)
 	size_t i;
 
 	for (i = 0; i < 4; i++) {
-		json_t *def = load_shipped(files[i]);
+		json_t *def = unit_shipped_json(files[i]);
 		char err[512] = "";
 		CHECK(def);
 		if (instrument_validate(def, err, sizeof(err)))
@@ -86,9 +40,23 @@ TEST(test_instrument_shipped_files_validate)
 	}
 }
 
+TEST(test_instrument_item_index_finds_items_by_id)
+{
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
+
+	CHECK(in);
+	CHECK_INT(instrument_item_index(in, "1"), 0);
+	CHECK_INT(instrument_item_index(in, "17"), 16);
+	CHECK_INT(instrument_item_index(in, "18"), -1);
+	CHECK_INT(instrument_item_index(in, "global"), -1);
+	CHECK_INT(instrument_item_index(in, NULL), -1);
+	CHECK_INT(instrument_item_index(NULL, "1"), -1);
+	instrument_free(in);
+}
+
 TEST(test_instrument_mbt_has_17_items_two_globals_and_19_codes)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	size_t i;
 
 	CHECK(in);
@@ -122,7 +90,7 @@ TEST(test_instrument_mbt_has_17_items_two_globals_and_19_codes)
 
 TEST(test_instrument_score_ok_explains_refusals)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	char why[128];
 
 	CHECK(in);
@@ -153,11 +121,12 @@ TEST(test_instrument_score_ok_explains_refusals)
 
 TEST(test_instrument_score_ok_on_counts_and_fractional_steps)
 {
-	struct instrument *in = compile_shipped("miti-4.2.1.json");
-	json_t *def = js("{'schema': 1, 'code': 'half', 'version': '1', 'kind': 'outcome',"
-	                 " 'name': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'items': [{'id': 'a',"
-	                 " 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
-	                 " 'range': {'min': 0, 'max': 2, 'step': 0.1}}]}");
+	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
+	json_t *def =
+	    unit_json("{'schema': 1, 'code': 'half', 'version': '1', 'kind': 'outcome',"
+	              " 'name': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'items': [{'id': 'a',"
+	              " 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
+	              " 'range': {'min': 0, 'max': 2, 'step': 0.1}}]}");
 	struct instrument *half;
 	char why[128];
 
@@ -182,7 +151,7 @@ TEST(test_instrument_score_ok_on_counts_and_fractional_steps)
 
 TEST(test_instrument_codes_map_to_items_or_classes)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 
 	CHECK(in);
 	CHECK_INT(instrument_code_ok(in, "16"), 1);
@@ -202,7 +171,7 @@ TEST(test_instrument_codes_map_to_items_or_classes)
 
 TEST(test_instrument_missing_lists_required_scores_in_order)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	json_t *scores, *m;
 
 	CHECK(in);
@@ -216,8 +185,8 @@ TEST(test_instrument_missing_lists_required_scores_in_order)
 	CHECK_STR(json_string_value(json_array_get(m, 32)), "global.quality");
 	json_decref(m);
 
-	scores = js("{'1': {'quality': 4}, '2': {'adherence': 3, 'quality': 'high'},"
-	            " 'global': {'quality': 5}}");
+	scores = unit_json("{'1': {'quality': 4}, '2': {'adherence': 3, 'quality': 'high'},"
+	                   " 'global': {'quality': 5}}");
 	m = instrument_missing(in, scores);
 	CHECK_INT(json_array_size(m), 30);
 	CHECK_STR(json_string_value(json_array_get(m, 0)), "2.quality"); /* not a number */
@@ -229,11 +198,11 @@ TEST(test_instrument_missing_lists_required_scores_in_order)
 
 TEST(test_instrument_missing_is_empty_when_complete_and_skips_optional_counts)
 {
-	struct instrument *in = compile_shipped("miti-4.2.1.json");
+	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
 	json_t *scores, *m;
 
 	CHECK(in);
-	scores = js("{'global': {'cct': 3, 'sst': 4, 'partnership': 4, 'empathy': 5}}");
+	scores = unit_json("{'global': {'cct': 3, 'sst': 4, 'partnership': 4, 'empathy': 5}}");
 	m = instrument_missing(in, scores);
 	CHECK_INT(json_array_size(m), 0);
 	json_decref(m);
@@ -248,10 +217,11 @@ TEST(test_instrument_missing_is_empty_when_complete_and_skips_optional_counts)
 /* MITI summary scores from a hand-made coding: CR 6, SR 4, Q 5. */
 TEST(test_instrument_miti_summary_scores_from_coded_utterances)
 {
-	struct instrument *in = compile_shipped("miti-4.2.1.json");
-	json_t *scores = js("{'global': {'cct': 4, 'sst': 3, 'partnership': 4, 'empathy': 4}}");
-	json_t *counts = js("{'cr': 6, 'sr': 4, 'q': 5, 'seek': 2, 'af': 1, 'emph': 1,"
-	                    " 'confront': 1, 'gi': 3}");
+	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
+	json_t *scores =
+	    unit_json("{'global': {'cct': 4, 'sst': 3, 'partnership': 4, 'empathy': 4}}");
+	json_t *counts = unit_json("{'cr': 6, 'sr': 4, 'q': 5, 'seek': 2, 'af': 1, 'emph': 1,"
+	                           " 'confront': 1, 'gi': 3}");
 	json_t *d;
 
 	CHECK(in && scores && counts);
@@ -276,9 +246,10 @@ TEST(test_instrument_miti_summary_scores_from_coded_utterances)
 
 TEST(test_instrument_miti_counts_entered_as_scores_give_the_same_indices)
 {
-	struct instrument *in = compile_shipped("miti-4.2.1.json");
-	json_t *scores = js("{'cr': {'count': 6}, 'sr': {'count': 4}, 'q': {'count': 5},"
-	                    " 'global': {'cct': 2, 'sst': 3, 'partnership': 3, 'empathy': 4}}");
+	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
+	json_t *scores =
+	    unit_json("{'cr': {'count': 6}, 'sr': {'count': 4}, 'q': {'count': 5},"
+	              " 'global': {'cct': 2, 'sst': 3, 'partnership': 3, 'empathy': 4}}");
 	json_t *d;
 
 	CHECK(in && scores);
@@ -299,12 +270,12 @@ TEST(test_instrument_miti_counts_entered_as_scores_give_the_same_indices)
 
 TEST(test_instrument_miti_band_edges_and_undefined_ratios)
 {
-	struct instrument *in = compile_shipped("miti-4.2.1.json");
+	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
 	json_t *d, *counts;
 
 	CHECK(in);
 	/* R:Q exactly 1 is fair; %CR 2/5 = 40% exactly is fair; 39.9% would not be. */
-	counts = js("{'sr': 3, 'cr': 2, 'q': 5}");
+	counts = unit_json("{'sr': 3, 'cr': 2, 'q': 5}");
 	d = instrument_derive(in, NULL, counts);
 	CHECK_NEAR(value_of(d, "r_q"), 1, 0);
 	CHECK_STR(band_of(d, "r_q"), "fair");
@@ -314,7 +285,7 @@ TEST(test_instrument_miti_band_edges_and_undefined_ratios)
 	json_decref(d);
 	json_decref(counts);
 	/* No questions: R:Q is undefined, not infinite; no reflections: %CR undefined. */
-	counts = js("{'gi': 4}");
+	counts = unit_json("{'gi': 4}");
 	d = instrument_derive(in, NULL, counts);
 	CHECK(isnan(value_of(d, "r_q")));
 	CHECK_STR(band_of(d, "r_q"), "(null)");
@@ -322,7 +293,7 @@ TEST(test_instrument_miti_band_edges_and_undefined_ratios)
 	CHECK_NEAR(value_of(d, "mi_adherent"), 0, 0);
 	json_decref(d);
 	json_decref(counts);
-	counts = js("{'sr': 20, 'cr': 13, 'q': 40}");
+	counts = unit_json("{'sr': 20, 'cr': 13, 'q': 40}");
 	d = instrument_derive(in, NULL, counts);
 	CHECK_NEAR(value_of(d, "pct_cr"), 1300.0 / 33, 1e-12);
 	CHECK_STR(band_of(d, "pct_cr"), "below_fair");
@@ -350,7 +321,7 @@ static json_t *cts_r_scores(int first, int rest)
 
 TEST(test_instrument_cts_r_pass_needs_total_36_and_every_item_2)
 {
-	struct instrument *in = compile_shipped("cts-r-1.json");
+	struct instrument *in = unit_shipped_instrument("cts-r-1.json");
 	json_t *s, *d;
 
 	CHECK(in);
@@ -388,7 +359,7 @@ TEST(test_instrument_cts_r_pass_needs_total_36_and_every_item_2)
 
 TEST(test_instrument_ctrs_is_competent_from_40)
 {
-	struct instrument *in = compile_shipped("ctrs-1.json");
+	struct instrument *in = unit_shipped_instrument("ctrs-1.json");
 	json_t *s, *d;
 	size_t i;
 
@@ -419,13 +390,13 @@ TEST(test_instrument_ctrs_is_competent_from_40)
 
 TEST(test_instrument_mbt_support_against_challenge)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	json_t *s =
-	    js("{'1': {'quality': 5}, '2': {'adherence': 6, 'quality': 6},"
-	       " '13': {'adherence': 3, 'quality': 4}, '3': {'adherence': 2, 'quality': 2},"
-	       " '8': {'adherence': 2, 'quality': 3}, '9': {'adherence': 3, 'quality': 4}}");
-	json_t *counts = js("{'16': 31, '2': 20, '13': 9, '3': 2, 'outside_manual': 6,"
-	                    " 'not_classifiable': 2, 'bogus': 100, '1': -4}");
+	    unit_json("{'1': {'quality': 5}, '2': {'adherence': 6, 'quality': 6},"
+	              " '13': {'adherence': 3, 'quality': 4}, '3': {'adherence': 2, 'quality': 2},"
+	              " '8': {'adherence': 2, 'quality': 3}, '9': {'adherence': 3, 'quality': 4}}");
+	json_t *counts = unit_json("{'16': 31, '2': 20, '13': 9, '3': 2, 'outside_manual': 6,"
+	                           " 'not_classifiable': 2, 'bogus': 100, '1': -4}");
 	json_t *d;
 
 	CHECK(in && s && counts);
@@ -454,7 +425,7 @@ TEST(test_instrument_mbt_support_against_challenge)
 
 TEST(test_instrument_mbt_means_over_all_items_of_a_facet)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	json_t *s = json_object(), *d;
 	size_t i;
 
@@ -477,25 +448,25 @@ TEST(test_instrument_mbt_means_over_all_items_of_a_facet)
 
 TEST(test_instrument_reversed_items_and_skip_missing)
 {
-	json_t *def =
-	    js("{'schema': 1, 'code': 'out', 'version': '1', 'kind': 'outcome',"
-	       " 'name': {'nb': 'x', 'da': 'x', 'en': 'x'},"
-	       " 'ranges': {'r': {'min': 0, 'max': 4}},"
-	       " 'items': ["
-	       "  {'id': 'a', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
-	       "   'range': 'r'},"
-	       "  {'id': 'b', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
-	       "   'range': 'r', 'flags': ['reversed']},"
-	       "  {'id': 'c', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
-	       "   'range': 'r', 'required': false}],"
-	       " 'derived': ["
-	       "  {'id': 'total', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'sum',"
-	       "   'of': [{'facet': 'quality'}], 'skip_missing': true},"
-	       "  {'id': 'strict', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'mean',"
-	       "   'of': [{'facet': 'quality'}]},"
-	       "  {'id': 'high', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'max',"
-	       "   'of': [{'facet': 'quality'}], 'skip_missing': true}]}");
-	json_t *s = js("{'a': {'quality': 3}, 'b': {'quality': 1}}"), *d, *m;
+	json_t *def = unit_json(
+	    "{'schema': 1, 'code': 'out', 'version': '1', 'kind': 'outcome',"
+	    " 'name': {'nb': 'x', 'da': 'x', 'en': 'x'},"
+	    " 'ranges': {'r': {'min': 0, 'max': 4}},"
+	    " 'items': ["
+	    "  {'id': 'a', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
+	    "   'range': 'r'},"
+	    "  {'id': 'b', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
+	    "   'range': 'r', 'flags': ['reversed']},"
+	    "  {'id': 'c', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'facets': ['quality'],"
+	    "   'range': 'r', 'required': false}],"
+	    " 'derived': ["
+	    "  {'id': 'total', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'sum',"
+	    "   'of': [{'facet': 'quality'}], 'skip_missing': true},"
+	    "  {'id': 'strict', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'mean',"
+	    "   'of': [{'facet': 'quality'}]},"
+	    "  {'id': 'high', 'label': {'nb': 'x', 'da': 'x', 'en': 'x'}, 'op': 'max',"
+	    "   'of': [{'facet': 'quality'}], 'skip_missing': true}]}");
+	json_t *s = unit_json("{'a': {'quality': 3}, 'b': {'quality': 1}}"), *d, *m;
 	struct instrument *in;
 
 	CHECK(def && s);
@@ -511,7 +482,7 @@ TEST(test_instrument_reversed_items_and_skip_missing)
 	CHECK_INT(json_array_size(m), 0);
 	json_decref(m);
 	json_decref(s);
-	s = js("{}");
+	s = unit_json("{}");
 	d = instrument_derive(in, s, NULL);
 	CHECK(isnan(value_of(d, "total"))); /* skipping every value leaves nothing */
 	json_decref(d);
@@ -521,7 +492,7 @@ TEST(test_instrument_reversed_items_and_skip_missing)
 
 TEST(test_instrument_summary_carries_the_rating_form_in_one_language)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	json_t *sum, *item, *code, *derived;
 
 	CHECK(in);
@@ -562,7 +533,7 @@ TEST(test_instrument_summary_carries_the_rating_form_in_one_language)
 
 TEST(test_instrument_summary_lists_bands_with_their_lower_bounds)
 {
-	struct instrument *in = compile_shipped("miti-4.2.1.json");
+	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
 	json_t *sum, *derived, *bands;
 
 	CHECK(in);

@@ -1,6 +1,7 @@
 /* Unit tests for instrument validation: every rule of the schema, each with the exact path and
  * message of the error it produces. */
 #include "unit.h"
+#include "unit_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,28 +48,12 @@ static const char base_json[] =
     "  {'name': 'ok', 'label': " L ", 'from': 10, 'and': [{'index': 'low', 'from': 2}]},"
     "  {'name': 'high', 'label': " L ", 'from': 15}]}]}";
 
-static json_t *parse(const char *text)
-{
-	char *s = strdup(text), *p;
-	json_error_t e;
-	json_t *j;
-
-	for (p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = json_loads(s, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
-	if (!j)
-		fprintf(stdout, "    bad test JSON at column %d: %s\n", e.column, e.text);
-	free(s);
-	return j;
-}
-
 /* Sets (or with value NULL deletes) what path names: "items[3].range.max", "name.de",
  * "globals[1]" (an index equal to the array's size appends). Returns 0 or -1. */
 static int set_path(json_t *root, const char *path, const char *value)
 {
 	char seg[64];
-	json_t *cur = root, *v = value ? parse(value) : NULL;
+	json_t *cur = root, *v = value ? unit_json(value) : NULL;
 	const char *p = path;
 
 	if (value && !v)
@@ -455,7 +440,7 @@ static const struct rule client_rules[] = {
 
 TEST(test_instrument_validate_accepts_the_base_definition)
 {
-	json_t *def = parse(base_json);
+	json_t *def = unit_json(base_json);
 	char err[512] = "";
 	int rc;
 
@@ -471,7 +456,7 @@ TEST(test_instrument_validate_reports_each_rule_with_its_path)
 	size_t i, k;
 
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		json_t *def = parse(base_json);
+		json_t *def = unit_json(base_json);
 		char err[512] = "";
 		int broken = 0;
 
@@ -546,7 +531,7 @@ TEST(test_instrument_validate_refuses_what_is_not_an_object)
 
 TEST(test_instrument_validate_reports_unknown_keys_before_other_errors)
 {
-	json_t *def = parse(base_json);
+	json_t *def = unit_json(base_json);
 	char err[128];
 
 	CHECK(def);
@@ -559,7 +544,7 @@ TEST(test_instrument_validate_reports_unknown_keys_before_other_errors)
 
 TEST(test_instrument_validate_shows_hostile_keys_safely)
 {
-	json_t *def = parse(base_json);
+	json_t *def = unit_json(base_json);
 	char err[128];
 
 	CHECK(def);
@@ -571,7 +556,7 @@ TEST(test_instrument_validate_shows_hostile_keys_safely)
 
 TEST(test_instrument_validate_truncates_into_a_small_buffer)
 {
-	json_t *def = parse(base_json);
+	json_t *def = unit_json(base_json);
 	char err[8];
 
 	CHECK(def);
@@ -584,7 +569,7 @@ TEST(test_instrument_validate_truncates_into_a_small_buffer)
 
 TEST(test_instrument_validate_accepts_forward_index_references_and_lone_first_bands)
 {
-	json_t *def = parse(base_json);
+	json_t *def = unit_json(base_json);
 	char err[256] = "";
 
 	CHECK(def);
@@ -596,7 +581,7 @@ TEST(test_instrument_validate_accepts_forward_index_references_and_lone_first_ba
 
 TEST(test_instrument_compile_refuses_an_invalid_definition)
 {
-	json_t *def = parse(base_json);
+	json_t *def = unit_json(base_json);
 
 	CHECK(def);
 	set_path(def, "items[0].range", "'nope'");
@@ -606,7 +591,7 @@ TEST(test_instrument_compile_refuses_an_invalid_definition)
 
 TEST(test_instrument_validate_caps_list_sizes)
 {
-	json_t *def = parse(base_json), *items, *ranges, *conds;
+	json_t *def = unit_json(base_json), *items, *ranges, *conds;
 	char err[256];
 	size_t i;
 

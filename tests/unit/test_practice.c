@@ -1,6 +1,7 @@
 /* Tests for the pure rules of deliberate practice: ISO weeks, the cap on logged review time,
  * a session's quality in one number and therapist effects through the REML engine. */
 #include "unit.h"
+#include "unit_json.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -116,28 +117,10 @@ TEST(test_practice_minutes_round_half_up_and_cap)
 	CHECK_INT(practice_minutes(99999), 600);
 }
 
-static struct instrument *compile_shipped(const char *name)
-{
-	char path[512];
-	json_t *def;
-	struct instrument *in;
-
-	snprintf(path, sizeof(path), "instruments/%s", name);
-	def = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-	if (!def) {
-		snprintf(path, sizeof(path), "%.*s/../../instruments/%s",
-		         (int)(strrchr(__FILE__, '/') - __FILE__), __FILE__, name);
-		def = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-	}
-	in = def ? instrument_compile(def) : NULL;
-	json_decref(def);
-	return in;
-}
-
 TEST(test_practice_session_quality_is_the_mean_item_quality)
 {
-	struct instrument *mbt = compile_shipped("mbt-i-aqs-1.json");
-	struct instrument *ctrs = compile_shipped("ctrs-1.json");
+	struct instrument *mbt = unit_shipped_instrument("mbt-i-aqs-1.json");
+	struct instrument *ctrs = unit_shipped_instrument("ctrs-1.json");
 	json_t *s = json_pack("{s:{s:i}, s:{s:i, s:i}, s:{s:i, s:i}, s:{s:i}}", "1", "quality", 6,
 	                      "2", "adherence", 1, "quality", 4, "3", "adherence", 7, "quality", 2,
 	                      "global", "quality", 1);

@@ -2,6 +2,7 @@
  * checked, the support/challenge balance, MITI bands, the lab reference (type-7 quartiles
  * checked against R) and the therapist's trend, and bad input. */
 #include "unit.h"
+#include "unit_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,44 +11,6 @@
 
 #include "core/profile.h"
 #include "util/banned.h"
-
-static json_t *load_shipped(const char *name)
-{
-	char path[512];
-	json_t *j;
-
-	snprintf(path, sizeof(path), "instruments/%s", name);
-	j = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-	if (!j) {
-		snprintf(path, sizeof(path), "%.*s/../../instruments/%s",
-		         (int)(strrchr(__FILE__, '/') - __FILE__), __FILE__, name);
-		j = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-	}
-	return j;
-}
-
-static struct instrument *compile_shipped(const char *name)
-{
-	json_t *def = load_shipped(name);
-	struct instrument *in = def ? instrument_compile(def) : NULL;
-
-	json_decref(def);
-	return in;
-}
-
-/* JSON written with single quotes, to keep the fixtures readable. */
-static json_t *js(const char *text)
-{
-	char *s = strdup(text), *p;
-	json_t *j;
-
-	for (p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = json_loads(s, 0, NULL);
-	free(s);
-	return j;
-}
 
 /* The fixture: item 3 and item 8 are below the line and never used, item 10 is done too
  * little, item 6 not well enough; items 1, 2, 4, 13 and 16 are strengths. */
@@ -86,9 +49,9 @@ static int fixture_make(struct fixture *f, const char *lang)
 	struct profile_input pi;
 
 	memset(f, 0, sizeof(*f));
-	f->in = compile_shipped("mbt-i-aqs-1.json");
-	f->scores = js(mbt_scores);
-	f->ivs = js(mbt_interventions);
+	f->in = unit_shipped_instrument("mbt-i-aqs-1.json");
+	f->scores = unit_json(mbt_scores);
+	f->ivs = unit_json(mbt_interventions);
 	if (!f->in || !f->scores || !f->ivs)
 		return -1;
 	memset(&pi, 0, sizeof(pi));
@@ -311,7 +274,7 @@ static const char *balance_of(struct instrument *in, const int s[3], const int c
 
 TEST(test_profile_balance_verdicts)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
 	static const int s1[3] = {6, 6, 5}, c1[3] = {2, 3, 4};
 	static const int s2[3] = {5, 5, 4}, c2[3] = {4, 4, 4};
 	static const int s3[3] = {3, 4, 3}, c3[3] = {5, 5, 4};
@@ -336,10 +299,11 @@ TEST(test_profile_balance_verdicts)
 
 TEST(test_profile_balance_absent_without_both_sides)
 {
-	struct instrument *mbt = compile_shipped("mbt-i-aqs-1.json");
-	struct instrument *ctrs = compile_shipped("ctrs-1.json");
+	struct instrument *mbt = unit_shipped_instrument("mbt-i-aqs-1.json");
+	struct instrument *ctrs = unit_shipped_instrument("ctrs-1.json");
 	struct profile_input pi;
-	json_t *scores = js("{'1': {'quality': 5}, '2': {'quality': 5}, '13': {'quality': 5}}");
+	json_t *scores =
+	    unit_json("{'1': {'quality': 5}, '2': {'quality': 5}, '13': {'quality': 5}}");
 	json_t *p;
 
 	CHECK(mbt && ctrs && scores);
@@ -369,12 +333,14 @@ TEST(test_profile_balance_absent_without_both_sides)
 
 TEST(test_profile_miti_bands)
 {
-	struct instrument *in = compile_shipped("miti-4.2.1.json");
-	json_t *scores = js("{'global': {'cct': 4, 'sst': 3, 'partnership': 5, 'empathy': 4},"
-	                    " 'sr': {'count': 4}, 'cr': {'count': 6}, 'q': {'count': 10}}");
-	json_t *coded = js("{'global': {'cct': 2, 'sst': 3, 'partnership': 3, 'empathy': 4}}");
-	json_t *ivs = js("[{'start_ms': 0, 'code': 'q'}, {'start_ms': 1, 'code': 'q'},"
-	                 " {'start_ms': 2, 'code': 'sr'}, {'start_ms': 3, 'code': 'cr'}]");
+	struct instrument *in = unit_shipped_instrument("miti-4.2.1.json");
+	json_t *scores =
+	    unit_json("{'global': {'cct': 4, 'sst': 3, 'partnership': 5, 'empathy': 4},"
+	              " 'sr': {'count': 4}, 'cr': {'count': 6}, 'q': {'count': 10}}");
+	json_t *coded =
+	    unit_json("{'global': {'cct': 2, 'sst': 3, 'partnership': 3, 'empathy': 4}}");
+	json_t *ivs = unit_json("[{'start_ms': 0, 'code': 'q'}, {'start_ms': 1, 'code': 'q'},"
+	                        " {'start_ms': 2, 'code': 'sr'}, {'start_ms': 3, 'code': 'cr'}]");
 	struct profile_input pi;
 	json_t *p, *d;
 
@@ -468,8 +434,8 @@ static json_t *profile_with_reference(struct instrument *in, const json_t *score
 
 TEST(test_profile_reference_needs_twenty)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
-	json_t *scores = js(mbt_scores), *p;
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
+	json_t *scores = unit_json(mbt_scores), *p;
 
 	CHECK(in && scores);
 	p = profile_with_reference(in, scores, 19);
@@ -485,8 +451,8 @@ TEST(test_profile_reference_needs_twenty)
 
 TEST(test_profile_reference_quartiles_type7)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
-	json_t *scores = js(mbt_scores), *p;
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
+	json_t *scores = unit_json(mbt_scores), *p;
 
 	CHECK(in && scores);
 	p = profile_with_reference(in, scores, 22);
@@ -521,7 +487,7 @@ TEST(test_profile_reference_quartiles_type7)
 static json_t *profile_with_history(struct instrument *in, const json_t *scores,
                                     const char *history)
 {
-	json_t *h = js(history), *p;
+	json_t *h = unit_json(history), *p;
 	struct profile_input pi;
 
 	memset(&pi, 0, sizeof(pi));
@@ -535,8 +501,8 @@ static json_t *profile_with_history(struct instrument *in, const json_t *scores,
 
 TEST(test_profile_trend_over_submissions)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
-	json_t *scores = js(mbt_scores), *p, *pts;
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
+	json_t *scores = unit_json(mbt_scores), *p, *pts;
 
 	CHECK(in && scores);
 	p = profile_with_history(in, scores,
@@ -578,10 +544,10 @@ TEST(test_profile_trend_over_submissions)
 
 TEST(test_profile_refuses_missing_input_and_ignores_garbage)
 {
-	struct instrument *in = compile_shipped("mbt-i-aqs-1.json");
-	json_t *bad = js("{'1': {'quality': '6'}, '2': {'adherence': true, 'quality': 8},"
-	                 " '3': 'x', 'global': {'quality': 4.5}}");
-	json_t *arr = js("[1, 2]"), *ivs = json_string("not a list"), *p;
+	struct instrument *in = unit_shipped_instrument("mbt-i-aqs-1.json");
+	json_t *bad = unit_json("{'1': {'quality': '6'}, '2': {'adherence': true, 'quality': 8},"
+	                        " '3': 'x', 'global': {'quality': 4.5}}");
+	json_t *arr = unit_json("[1, 2]"), *ivs = json_string("not a list"), *p;
 	struct profile_input pi;
 
 	CHECK(in && bad && arr && ivs);

@@ -265,3 +265,18 @@ export function InfoNotice({ children, id }: { children: ComponentChildren; id?:
 		</div>
 	);
 }
+
+/* A form's submit button, which says it is saving while busy, and its Cancel button. */
+export function SaveCancel({ busy, label, onCancel }: { busy: boolean; label: string; onCancel: () => void }) {
+	const { t } = useI18n();
+	return (
+		<div class="form-actions">
+			<button type="submit" class="button button-primary" disabled={busy}>
+				{busy ? t('common.saving') : label}
+			</button>
+			<button type="button" class="button" onClick={onCancel}>
+				{t('common.cancel')}
+			</button>
+		</div>
+	);
+}

@@ -6,7 +6,7 @@ import { ApiError, agreementDocumentUrl, api, type Agreement, type AgreementInpu
 import { useApp } from '../app-context';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
-import { CheckboxField, ErrorNotice, FileField, TextAreaField, TextField } from '../components/Field';
+import { CheckboxField, ErrorNotice, FileField, SaveCancel, TextAreaField, TextField } from '../components/Field';
 import { AgreementBadge } from '../components/StateBadge';
 import { useFocusFallback } from '../components/focus';
 import { type I18n, type MessageKey, hasKey, useI18n } from '../i18n';
@@ -347,14 +347,7 @@ function DocumentDialog({ agreement, onClose, onSaved }: { agreement: Agreement;
 		<Dialog id="agreement-document" title={t('agreement.pdfTitle', { version: agreement.version })} onClose={onClose}>
 			<form class="form" onSubmit={upload} noValidate>
 				<FileField id="agr-pdf" label={t('agreement.pdf')} hint={t('agreement.pdfHint')} accept="application/pdf,.pdf" onFile={setFile} error={fieldError} />
-				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={busy}>
-						{busy ? t('common.saving') : t('agreement.upload')}
-					</button>
-					<button type="button" class="button" onClick={onClose}>
-						{t('common.cancel')}
-					</button>
-				</div>
+				<SaveCancel busy={busy} label={t('agreement.upload')} onCancel={onClose} />
 			</form>
 		</Dialog>
 	);

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, ROLES, api, type Role } from '../api';
 import { useApp } from '../app-context';
 import { Dialog } from '../components/Dialog';
-import { ErrorNotice, SelectField, TextField } from '../components/Field';
+import { ErrorNotice, SaveCancel, SelectField, TextField } from '../components/Field';
 import { SecretValue } from '../components/SecretValue';
 import { useI18n } from '../i18n';
 
@@ -104,14 +104,7 @@ export function CreateUserDialog({ onClose, onCreated }: Props) {
 						optional
 						error={errors.institution_id}
 					/>
-					<div class="form-actions">
-						<button type="submit" class="button button-primary" disabled={busy}>
-							{busy ? t('common.saving') : t('users.createSubmit')}
-						</button>
-						<button type="button" class="button" onClick={onClose}>
-							{t('common.cancel')}
-						</button>
-					</div>
+					<SaveCancel busy={busy} label={t('users.createSubmit')} onCancel={onClose} />
 				</form>
 			)}
 		</Dialog>

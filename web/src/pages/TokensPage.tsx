@@ -1,5 +1,6 @@
 /* Personal API tokens: create (the token is shown once), list, revoke. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useLoad } from '../components/useLoad';
 import { ApiError, api, type ApiToken } from '../api';
 import { useApp } from '../app-context';
 import { Dialog } from '../components/Dialog';
@@ -23,20 +24,15 @@ export function TokensPage() {
 	const [revoking, setRevoking] = useState<ApiToken | null>(null);
 	const [revokeError, setRevokeError] = useState('');
 
-	useEffect(() => {
-		let live = true;
-		api.listTokens().then(
-			(r) => {
-				if (!live) return;
-				setItems(r.items);
-				setListError('');
-			},
-			(err: unknown) => live && setListError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, [reload]);
+	useLoad(
+		() => api.listTokens(),
+		(r) => {
+			setItems(r.items);
+			setListError('');
+		},
+		(err) => setListError(errorText(err)),
+		[reload],
+	);
 
 	async function create(e: Event) {
 		e.preventDefault();

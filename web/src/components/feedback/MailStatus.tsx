@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n';
 import { fbApi } from '../../pages/feedback/fbapi';
 import type { Mail, MailState } from '../../pages/feedback/types';
 import { ErrorNotice } from '../Field';
+import { TableRegion } from '../TableRegion';
 
 const TONE: Record<MailState, string> = { queued: 'info', sending: 'info', sent: 'ok', failed: 'danger' };
 
@@ -45,53 +46,48 @@ export function MailStatus({ id, mail, notice = false, canRetry, onRetried }: Pr
 			{mail.length === 0 ? (
 				<p class="empty">{t('fb.mail.none')}</p>
 			) : (
-				<div class="table-wrap" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
-					<table class="table table-dense">
-						<caption id={`${id}-caption`} class="visually-hidden">
-							{t(notice ? 'fb.mail.noticeCaption' : 'fb.mail.caption')}
-						</caption>
-						<thead>
-							<tr>
-								<th scope="col">{t('fb.mail.colTo')}</th>
-								<th scope="col">{t('fb.mail.colKind')}</th>
-								<th scope="col">{t('fb.mail.colState')}</th>
-								<th scope="col" class="num">
-									{t('fb.mail.colAttempts')}
+				<TableRegion id={id} caption={t(notice ? 'fb.mail.noticeCaption' : 'fb.mail.caption')} tableClass="table table-dense">
+					<thead>
+						<tr>
+							<th scope="col">{t('fb.mail.colTo')}</th>
+							<th scope="col">{t('fb.mail.colKind')}</th>
+							<th scope="col">{t('fb.mail.colState')}</th>
+							<th scope="col" class="num">
+								{t('fb.mail.colAttempts')}
+							</th>
+							<th scope="col">{t('fb.mail.colDetail')}</th>
+							{canRetry && (
+								<th scope="col">
+									<span class="visually-hidden">{t('fb.list.colActions')}</span>
 								</th>
-								<th scope="col">{t('fb.mail.colDetail')}</th>
+							)}
+						</tr>
+					</thead>
+					<tbody>
+						{mail.map((m) => (
+							<tr key={m.id} class={m.state === 'failed' ? 'fb-mail-failed' : undefined} data-state={m.state}>
+								<th scope="row" class="break">
+									{m.to_addr}
+								</th>
+								<td>{mailKind(t, m.kind)}</td>
+								<td>
+									<span class={`badge badge-${TONE[m.state]}`}>{t(`fb.mail.state.${m.state}`)}</span>
+								</td>
+								<td class="num">{m.attempts}</td>
+								<td class="break">{m.state === 'sent' ? (m.sent_at ? dateTime(m.sent_at) : '') : (m.last_error ?? '')}</td>
 								{canRetry && (
-									<th scope="col">
-										<span class="visually-hidden">{t('fb.list.colActions')}</span>
-									</th>
+									<td class="cell-actions">
+										{m.state === 'failed' && (
+											<button type="button" class="button button-small" disabled={busy === m.id} onClick={() => retry(m)} aria-label={t('fb.mail.retryLabel', { to: m.to_addr })}>
+												{t('fb.mail.retry')}
+											</button>
+										)}
+									</td>
 								)}
 							</tr>
-						</thead>
-						<tbody>
-							{mail.map((m) => (
-								<tr key={m.id} class={m.state === 'failed' ? 'fb-mail-failed' : undefined} data-state={m.state}>
-									<th scope="row" class="break">
-										{m.to_addr}
-									</th>
-									<td>{mailKind(t, m.kind)}</td>
-									<td>
-										<span class={`badge badge-${TONE[m.state]}`}>{t(`fb.mail.state.${m.state}`)}</span>
-									</td>
-									<td class="num">{m.attempts}</td>
-									<td class="break">{m.state === 'sent' ? (m.sent_at ? dateTime(m.sent_at) : '') : (m.last_error ?? '')}</td>
-									{canRetry && (
-										<td class="cell-actions">
-											{m.state === 'failed' && (
-												<button type="button" class="button button-small" disabled={busy === m.id} onClick={() => retry(m)} aria-label={t('fb.mail.retryLabel', { to: m.to_addr })}>
-													{t('fb.mail.retry')}
-												</button>
-											)}
-										</td>
-									)}
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+						))}
+					</tbody>
+				</TableRegion>
 			)}
 		</section>
 	);

@@ -6,7 +6,7 @@ import { ApiError } from '../../api';
 import { useI18n } from '../../i18n';
 import { clipTime, parseClipTime } from '../../pages/feedback/format';
 import type { PointInput, PointKind, ProfileItem } from '../../pages/feedback/types';
-import { ErrorNotice, RadioField, SelectField, TextAreaField, TextField } from '../Field';
+import { ErrorNotice, RadioField, SaveCancel, SelectField, TextAreaField, TextField } from '../Field';
 
 interface ClipRow {
 	key: number;
@@ -199,14 +199,7 @@ export function PointForm({ id, heading, initial, items, now, duration, onPlay, 
 					{t('fb.clip.add')}
 				</button>
 			</fieldset>
-			<div class="form-actions">
-				<button type="submit" class="button button-primary" disabled={busy}>
-					{busy ? t('common.saving') : t('fb.point.save')}
-				</button>
-				<button type="button" class="button" onClick={onCancel}>
-					{t('common.cancel')}
-				</button>
-			</div>
+			<SaveCancel busy={busy} label={t('fb.point.save')} onCancel={onCancel} />
 		</form>
 	);
 }

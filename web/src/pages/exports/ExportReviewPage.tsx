@@ -1,7 +1,8 @@
 /* The lab admin's review of research export requests: what each researcher asked for and why;
  * approve (making the files, with or without the free text asked for), reject with a reason, or
  * revoke an export already made. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import { useApp } from '../../app-context';
 import { CheckboxField, ErrorNotice, TextAreaField } from '../../components/Field';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -26,20 +27,15 @@ export function ExportReviewPage() {
 	const [error, setError] = useState('');
 	const [busy, setBusy] = useState(false);
 
-	useEffect(() => {
-		let live = true;
-		exportsApi.list().then(
-			(r) => {
-				if (!live) return;
-				setItems(r.items);
-				setListError('');
-			},
-			(err: unknown) => live && setListError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, [reload]);
+	useLoad(
+		() => exportsApi.list(),
+		(r) => {
+			setItems(r.items);
+			setListError('');
+		},
+		(err) => setListError(errorText(err)),
+		[reload],
+	);
 
 	function open(kind: Action['kind'], e: ExportRequest) {
 		setNote('');

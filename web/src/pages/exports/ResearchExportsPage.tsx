@@ -1,6 +1,7 @@
 /* The researcher's page: ask for an export (rating scale, period, rows, variables by group, purpose)
  * and follow one's own requests to the download. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import { ApiError, type Instrument, type Locale, LOCALES, api } from '../../api';
 import { useApp } from '../../app-context';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -46,54 +47,42 @@ export function ResearchExportsPage() {
 	const [withdrawNote, setWithdrawNote] = useState('');
 	const [withdrawError, setWithdrawError] = useState('');
 
-	useEffect(() => {
-		let live = true;
-		api.listInstruments().then(
-			(r) => {
-				if (!live) return;
-				const fidelity = r.items.filter((i) => i.kind === 'fidelity');
-				setInstruments(fidelity);
-				if (fidelity[0]) setInstrumentId((id) => id || String(fidelity[0]?.id));
-			},
-			(err: unknown) => live && setError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, []);
+	useLoad(
+		() => api.listInstruments(),
+		(r) => {
+			const fidelity = r.items.filter((i) => i.kind === 'fidelity');
+			setInstruments(fidelity);
+			if (fidelity[0]) setInstrumentId((id) => id || String(fidelity[0]?.id));
+		},
+		(err) => setError(errorText(err)),
+		[],
+	);
 
-	useEffect(() => {
-		if (!instrumentId) return;
-		let live = true;
-		setCatalogue(null);
-		exportsApi.variables(Number(instrumentId), language).then(
-			(c) => {
-				if (!live) return;
-				setCatalogue(c);
-				const names = new Set(c.groups.flatMap((g) => g.variables.map((v) => v.name)));
-				setChosen((old) => new Set([...old].filter((n) => names.has(n))));
-			},
-			(err: unknown) => live && setError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, [instrumentId, language]);
+	useLoad(
+		instrumentId
+			? () => {
+					setCatalogue(null);
+					return exportsApi.variables(Number(instrumentId), language);
+				}
+			: null,
+		(c) => {
+			setCatalogue(c);
+			const names = new Set(c.groups.flatMap((g) => g.variables.map((v) => v.name)));
+			setChosen((old) => new Set([...old].filter((n) => names.has(n))));
+		},
+		(err) => setError(errorText(err)),
+		[instrumentId, language],
+	);
 
-	useEffect(() => {
-		let live = true;
-		exportsApi.list().then(
-			(r) => {
-				if (!live) return;
-				setItems(r.items);
-				setListError('');
-			},
-			(err: unknown) => live && setListError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, [reload]);
+	useLoad(
+		() => exportsApi.list(),
+		(r) => {
+			setItems(r.items);
+			setListError('');
+		},
+		(err) => setListError(errorText(err)),
+		[reload],
+	);
 
 	function toggle(name: string, on: boolean) {
 		setChosen((old) => {

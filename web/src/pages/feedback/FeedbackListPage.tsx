@@ -2,6 +2,7 @@
  * practice goals, and how the scores moved across sessions. For the lab (supervisors, raters, lab
  * admins): the approved submissions and how far their feedback has come, to open the editor. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import { useApp } from '../../app-context';
 import { ErrorNotice } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
@@ -17,6 +18,7 @@ import { editorPath, feedbackPath } from './paths';
 import { isStaff } from './routes';
 import type { FeedbackListItem, FeedbackStatus, Goal, Profile } from './types';
 import type { InstrumentDef } from '../workspace/types';
+import { TableRegion } from '../../components/TableRegion';
 import '../../styles/feedback.css';
 
 export function FeedbackListPage() {
@@ -28,16 +30,12 @@ function useList() {
 	const { errorText } = useI18n();
 	const [items, setItems] = useState<FeedbackListItem[] | null>(null);
 	const [error, setError] = useState('');
-	useEffect(() => {
-		let live = true;
-		fbApi.list().then(
-			(r) => live && setItems(r.items),
-			(err: unknown) => live && setError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, []);
+	useLoad(
+		() => fbApi.list(),
+		(r) => setItems(r.items),
+		(err) => setError(errorText(err)),
+		[],
+	);
 	return { items, error };
 }
 
@@ -107,46 +105,41 @@ function MyFeedback() {
 				(published.length === 0 ? (
 					<p class="empty">{t('fb.mine.none')}</p>
 				) : (
-					<div class="table-wrap" role="region" aria-labelledby="fb-mine-caption" tabIndex={0}>
-						<table class="table">
-							<caption id="fb-mine-caption" class="visually-hidden">
-								{t('fb.mine.caption')}
-							</caption>
-							<thead>
-								<tr>
-									<th scope="col">{t('fb.list.colSession')}</th>
-									<th scope="col">{t('fb.list.colInstrument')}</th>
-									<th scope="col">{t('fb.list.colPublished')}</th>
-									<th scope="col">{t('fb.list.colMeeting')}</th>
-									<th scope="col">
-										<span class="visually-hidden">{t('fb.list.colActions')}</span>
-									</th>
-								</tr>
-							</thead>
-							<tbody>
-								{published.map((it) => {
-									const s = sessionText(t, day, it);
-									return (
-										<tr key={it.submission_id}>
-											<th scope="row" class="nowrap">
-												{s}
-											</th>
-											<td>{it.instrument_name ?? t('common.none')}</td>
-											<td class="nowrap">{it.published_at ? day(it.published_at) : t('common.none')}</td>
-											<td>
-												<MeetingCell it={it} />
-											</td>
-											<td class="cell-actions">
-												<a class="button button-small button-primary" href={feedbackPath(it.submission_id)} aria-label={t('fb.mine.openLabel', { session: s })} onClick={(e) => linkClick(e, navigate, feedbackPath(it.submission_id))}>
-													{t('fb.mine.open')}
-												</a>
-											</td>
-										</tr>
-									);
-								})}
-							</tbody>
-						</table>
-					</div>
+					<TableRegion id="fb-mine" caption={t('fb.mine.caption')} tableClass="table">
+						<thead>
+							<tr>
+								<th scope="col">{t('fb.list.colSession')}</th>
+								<th scope="col">{t('fb.list.colInstrument')}</th>
+								<th scope="col">{t('fb.list.colPublished')}</th>
+								<th scope="col">{t('fb.list.colMeeting')}</th>
+								<th scope="col">
+									<span class="visually-hidden">{t('fb.list.colActions')}</span>
+								</th>
+							</tr>
+						</thead>
+						<tbody>
+							{published.map((it) => {
+								const s = sessionText(t, day, it);
+								return (
+									<tr key={it.submission_id}>
+										<th scope="row" class="nowrap">
+											{s}
+										</th>
+										<td>{it.instrument_name ?? t('common.none')}</td>
+										<td class="nowrap">{it.published_at ? day(it.published_at) : t('common.none')}</td>
+										<td>
+											<MeetingCell it={it} />
+										</td>
+										<td class="cell-actions">
+											<a class="button button-small button-primary" href={feedbackPath(it.submission_id)} aria-label={t('fb.mine.openLabel', { session: s })} onClick={(e) => linkClick(e, navigate, feedbackPath(it.submission_id))}>
+												{t('fb.mine.open')}
+											</a>
+										</td>
+									</tr>
+								);
+							})}
+						</tbody>
+					</TableRegion>
 				))}
 
 			<section class="fb-section-plain" aria-labelledby="fb-goals-h">
@@ -219,67 +212,62 @@ function StaffList() {
 				(shown.length === 0 ? (
 					<p class="empty">{t('fb.staff.none')}</p>
 				) : (
-					<div class="table-wrap" role="region" aria-labelledby="fb-staff-caption" tabIndex={0}>
-						<table class="table">
-							<caption id="fb-staff-caption" class="visually-hidden">
-								{t('fb.staff.caption')}
-							</caption>
-							<thead>
-								<tr>
-									<th scope="col">{t('fb.list.colSession')}</th>
-									<th scope="col">{t('fb.list.colTherapist')}</th>
-									<th scope="col">{t('fb.list.colInstrument')}</th>
-									<th scope="col">{t('fb.list.colState')}</th>
-									<th scope="col">{t('fb.list.colFeedback')}</th>
-									<th scope="col">{t('fb.list.colMeeting')}</th>
-									<th scope="col">
-										<span class="visually-hidden">{t('fb.list.colActions')}</span>
-									</th>
-								</tr>
-							</thead>
-							<tbody>
-								{shown.map((it) => {
-									const s = sessionText(t, day, it);
-									const who = `${it.therapist_name}, ${s}`;
-									const editText = it.feedback_status === 'none' ? t('fb.staff.write') : it.feedback_status === 'draft' ? t('fb.staff.edit') : t('fb.staff.manage');
-									return (
-										<tr key={it.submission_id}>
-											<th scope="row" class="nowrap">
-												{s}
-											</th>
-											<td>
-												<span class="block">{it.therapist_name}</span>
-												<span class="muted block">{it.institution_name}</span>
-											</td>
-											<td>{it.instrument_name ?? t('common.none')}</td>
-											<td>
-												<StateBadge state={it.state} />
-											</td>
-											<td>
-												<span class={`badge badge-${STATUS_TONE[it.feedback_status]}`}>{t(`fb.status.${it.feedback_status}`)}</span>
-												{it.published_at && <span class="muted block">{day(it.published_at)}</span>}
-											</td>
-											<td>
-												<MeetingCell it={it} />
-											</td>
-											<td class="cell-actions">
-												<span class="button-row">
-													<a class="button button-small button-primary" href={editorPath(it.submission_id)} aria-label={t('fb.staff.actionLabel', { action: editText, who })} onClick={(e) => linkClick(e, navigate, editorPath(it.submission_id))}>
-														{editText}
+					<TableRegion id="fb-staff" caption={t('fb.staff.caption')} tableClass="table">
+						<thead>
+							<tr>
+								<th scope="col">{t('fb.list.colSession')}</th>
+								<th scope="col">{t('fb.list.colTherapist')}</th>
+								<th scope="col">{t('fb.list.colInstrument')}</th>
+								<th scope="col">{t('fb.list.colState')}</th>
+								<th scope="col">{t('fb.list.colFeedback')}</th>
+								<th scope="col">{t('fb.list.colMeeting')}</th>
+								<th scope="col">
+									<span class="visually-hidden">{t('fb.list.colActions')}</span>
+								</th>
+							</tr>
+						</thead>
+						<tbody>
+							{shown.map((it) => {
+								const s = sessionText(t, day, it);
+								const who = `${it.therapist_name}, ${s}`;
+								const editText = it.feedback_status === 'none' ? t('fb.staff.write') : it.feedback_status === 'draft' ? t('fb.staff.edit') : t('fb.staff.manage');
+								return (
+									<tr key={it.submission_id}>
+										<th scope="row" class="nowrap">
+											{s}
+										</th>
+										<td>
+											<span class="block">{it.therapist_name}</span>
+											<span class="muted block">{it.institution_name}</span>
+										</td>
+										<td>{it.instrument_name ?? t('common.none')}</td>
+										<td>
+											<StateBadge state={it.state} />
+										</td>
+										<td>
+											<span class={`badge badge-${STATUS_TONE[it.feedback_status]}`}>{t(`fb.status.${it.feedback_status}`)}</span>
+											{it.published_at && <span class="muted block">{day(it.published_at)}</span>}
+										</td>
+										<td>
+											<MeetingCell it={it} />
+										</td>
+										<td class="cell-actions">
+											<span class="button-row">
+												<a class="button button-small button-primary" href={editorPath(it.submission_id)} aria-label={t('fb.staff.actionLabel', { action: editText, who })} onClick={(e) => linkClick(e, navigate, editorPath(it.submission_id))}>
+													{editText}
+												</a>
+												{it.feedback_status !== 'none' && (
+													<a class="button button-small" href={feedbackPath(it.submission_id)} aria-label={t('fb.staff.actionLabel', { action: t('fb.staff.view'), who })} onClick={(e) => linkClick(e, navigate, feedbackPath(it.submission_id))}>
+														{t('fb.staff.view')}
 													</a>
-													{it.feedback_status !== 'none' && (
-														<a class="button button-small" href={feedbackPath(it.submission_id)} aria-label={t('fb.staff.actionLabel', { action: t('fb.staff.view'), who })} onClick={(e) => linkClick(e, navigate, feedbackPath(it.submission_id))}>
-															{t('fb.staff.view')}
-														</a>
-													)}
-												</span>
-											</td>
-										</tr>
-									);
-								})}
-							</tbody>
-						</table>
-					</div>
+												)}
+											</span>
+										</td>
+									</tr>
+								);
+							})}
+						</tbody>
+					</TableRegion>
 				))}
 		</div>
 	);

@@ -13,6 +13,7 @@ import { usePracticeErrors } from './errors';
 import { PRACTICE_ROUTES } from './paths';
 import { ACTIVITIES, DOMAINS, type Development, type RatedSession, type ScaleItems, addDays, practiceApi, todayUtc } from './practiceApi';
 import { niceMax, weekShort } from './WeeklyChart';
+import { TableRegion } from '../../components/TableRegion';
 
 const PERIODS = [52, 104, 156] as const;
 const W = 720;
@@ -179,49 +180,46 @@ export function DevelopmentPage() {
 						{sessions.length === 0 ? (
 							<p class="empty">{t('practice.dev.noSessions')}</p>
 						) : (
-							<div class="table-wrap" role="region" aria-labelledby="dev-items-caption" tabIndex={0}>
-								<table class="table table-dense pr-items">
-									<caption id="dev-items-caption">{t('practice.dev.itemsCaption', { scale: scale?.name ?? '', facet: t(facet === 'quality' ? 'practice.dev.facetQuality' : 'practice.dev.facetCompetence') })}</caption>
-									<thead>
-										<tr>
-											<th scope="col">{t('practice.dev.item')}</th>
-											{sessions.map((s) => (
-												<th scope="col" key={s.submission_id} class="num nowrap">
-													{day(s.date)}
+							<TableRegion id="dev-items" caption={t('practice.dev.itemsCaption', { scale: scale?.name ?? '', facet: t(facet === 'quality' ? 'practice.dev.facetQuality' : 'practice.dev.facetCompetence') })} tableClass="table table-dense pr-items" hiddenCaption={false}>
+								<thead>
+									<tr>
+										<th scope="col">{t('practice.dev.item')}</th>
+										{sessions.map((s) => (
+											<th scope="col" key={s.submission_id} class="num nowrap">
+												{day(s.date)}
+											</th>
+										))}
+									</tr>
+								</thead>
+								<tbody>
+									<tr>
+										<th scope="row">{t('practice.dev.meanQuality')}</th>
+										{sessions.map((s) => (
+											<td key={s.submission_id} class="num">
+												{s.quality === null ? '–' : num(s.quality, 1)}
+											</td>
+										))}
+									</tr>
+									{scale?.items
+										.filter((i) => i.facets.includes(facet))
+										.map((i) => (
+											<tr key={i.id}>
+												<th scope="row" class="break">
+													{`${i.id}. ${i.label}`}
+													{goalItems.has(i.id) && <span class="badge badge-info pr-source">{t('practice.dev.isGoal')}</span>}
 												</th>
-											))}
-										</tr>
-									</thead>
-									<tbody>
-										<tr>
-											<th scope="row">{t('practice.dev.meanQuality')}</th>
-											{sessions.map((s) => (
-												<td key={s.submission_id} class="num">
-													{s.quality === null ? '–' : num(s.quality, 1)}
-												</td>
-											))}
-										</tr>
-										{scale?.items
-											.filter((i) => i.facets.includes(facet))
-											.map((i) => (
-												<tr key={i.id}>
-													<th scope="row" class="break">
-														{`${i.id}. ${i.label}`}
-														{goalItems.has(i.id) && <span class="badge badge-info pr-source">{t('practice.dev.isGoal')}</span>}
-													</th>
-													{sessions.map((s) => {
-														const v = s.scores[i.id]?.[facet];
-														return (
-															<td key={s.submission_id} class="num">
-																{typeof v === 'number' ? num(v) : '–'}
-															</td>
-														);
-													})}
-												</tr>
-											))}
-									</tbody>
-								</table>
-							</div>
+												{sessions.map((s) => {
+													const v = s.scores[i.id]?.[facet];
+													return (
+														<td key={s.submission_id} class="num">
+															{typeof v === 'number' ? num(v) : '–'}
+														</td>
+													);
+												})}
+											</tr>
+										))}
+								</tbody>
+							</TableRegion>
 						)}
 					</section>
 

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api';
 import { Dialog } from '../../components/Dialog';
-import { ErrorNotice, SelectField, TextAreaField, TextField } from '../../components/Field';
+import { ErrorNotice, SaveCancel, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useI18n } from '../../i18n';
 import { ACTIVITIES, type Activity, DOMAINS, type Domain, type EntryInput, type Goal, type PracticeEntry, practiceApi, todayUtc } from './practiceApi';
 import { usePracticeErrors } from './errors';
@@ -140,14 +140,7 @@ export function EntryDialog({ entry, goals, goalId = null, onClose, onSaved }: P
 					error={errors.goal_id}
 				/>
 				<TextAreaField id="entry-reflection" label={t('practice.entry.reflection')} hint={t('practice.entry.reflectionHint')} optional value={reflection} onInput={setReflection} rows={3} maxLength={2000} error={errors.reflection} />
-				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={busy}>
-						{busy ? t('common.saving') : t('practice.entry.save')}
-					</button>
-					<button type="button" class="button" onClick={onClose}>
-						{t('common.cancel')}
-					</button>
-				</div>
+				<SaveCancel busy={busy} label={t('practice.entry.save')} onCancel={onClose} />
 			</form>
 		</Dialog>
 	);

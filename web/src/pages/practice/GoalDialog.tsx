@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, type Instrument } from '../../api';
 import { Dialog } from '../../components/Dialog';
-import { ErrorNotice, SelectField, TextAreaField, TextField } from '../../components/Field';
+import { ErrorNotice, SaveCancel, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useI18n } from '../../i18n';
 import { addDays, type Goal, type GoalInput, practiceApi, scaleItems, todayUtc } from './practiceApi';
 import { usePracticeErrors } from './errors';
@@ -107,14 +107,7 @@ export function GoalDialog({ onClose, onSaved }: { onClose: () => void; onSaved:
 						error={errors.item_id}
 					/>
 				)}
-				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={busy}>
-						{busy ? t('common.saving') : t('practice.goal.save')}
-					</button>
-					<button type="button" class="button" onClick={onClose}>
-						{t('common.cancel')}
-					</button>
-				</div>
+				<SaveCancel busy={busy} label={t('practice.goal.save')} onCancel={onClose} />
 			</form>
 		</Dialog>
 	);
@@ -153,14 +146,7 @@ export function ReviewDateDialog({ goal, onClose, onSaved }: { goal: Goal; onClo
 				<ErrorNotice>{error}</ErrorNotice>
 				<p>{goal.description}</p>
 				<TextField id="goal-new-review" type="date" label={t('practice.goal.reviewDate')} value={review} onInput={setReview} required error={fieldError} />
-				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={busy}>
-						{busy ? t('common.saving') : t('practice.goal.saveDate')}
-					</button>
-					<button type="button" class="button" onClick={onClose}>
-						{t('common.cancel')}
-					</button>
-				</div>
+				<SaveCancel busy={busy} label={t('practice.goal.saveDate')} onCancel={onClose} />
 			</form>
 		</Dialog>
 	);

@@ -1,7 +1,8 @@
 /* The therapist's practice page: goals (from feedback meetings and their own) with review dates
  * and what is due for review, the weekly chart of practice minutes per goal, and the practice
  * log. Watching the recording of a goal's session is one click away and logs itself. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import { api, type Recording } from '../../api';
 import { useApp } from '../../app-context';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -18,6 +19,7 @@ import { usePracticeErrors } from './errors';
 import { PRACTICE_ROUTES } from './paths';
 import { type Goal, type GoalState, type PracticeEntry, type PracticeWeeks, practiceApi } from './practiceApi';
 import { WeeklyChart } from './WeeklyChart';
+import { TableRegion } from '../../components/TableRegion';
 
 const CHART_WEEKS = 12;
 
@@ -40,22 +42,17 @@ export function PracticePage() {
 	const [busy, setBusy] = useState(false);
 	const [actionError, setActionError] = useState('');
 
-	useEffect(() => {
-		let live = true;
-		Promise.all([practiceApi.goals(locale), practiceApi.weekly(CHART_WEEKS, locale), practiceApi.log({ limit: 200 })]).then(
-			([g, w, l]) => {
-				if (!live) return;
-				setGoals(g.items);
-				setWeeks(w);
-				setLog(l.items);
-				setLoadError('');
-			},
-			(err: unknown) => live && setLoadError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, [reload, locale]);
+	useLoad(
+		() => Promise.all([practiceApi.goals(locale), practiceApi.weekly(CHART_WEEKS, locale), practiceApi.log({ limit: 200 })]),
+		([g, w, l]) => {
+			setGoals(g.items);
+			setWeeks(w);
+			setLog(l.items);
+			setLoadError('');
+		},
+		(err) => setLoadError(errorText(err)),
+		[reload, locale],
+	);
 
 	const refresh = () => setReload((x) => x + 1);
 	const due = (goals ?? []).filter((g) => g.due_for_review);
@@ -138,76 +135,71 @@ export function PracticePage() {
 				{goals === null && !loadError && <p class="loading">{t('common.loading')}</p>}
 				{goals !== null && goals.length === 0 && <p class="empty">{t('practice.goals.empty')}</p>}
 				{goals !== null && goals.length > 0 && (
-					<div class="table-wrap" role="region" aria-labelledby="pr-goals-caption" tabIndex={0}>
-						<table class="table pr-goals">
-							<caption id="pr-goals-caption" class="visually-hidden">
-								{t('practice.goals.caption')}
-							</caption>
-							<thead>
-								<tr>
-									<th scope="col">{t('practice.goals.colGoal')}</th>
-									<th scope="col">{t('practice.goals.colTarget')}</th>
-									<th scope="col">{t('practice.goals.colReview')}</th>
-									<th scope="col">{t('practice.goals.colState')}</th>
-									<th scope="col" class="num">
-										{t('practice.goals.colMinutes')}
+					<TableRegion id="pr-goals" caption={t('practice.goals.caption')} tableClass="table pr-goals">
+						<thead>
+							<tr>
+								<th scope="col">{t('practice.goals.colGoal')}</th>
+								<th scope="col">{t('practice.goals.colTarget')}</th>
+								<th scope="col">{t('practice.goals.colReview')}</th>
+								<th scope="col">{t('practice.goals.colState')}</th>
+								<th scope="col" class="num">
+									{t('practice.goals.colMinutes')}
+								</th>
+								<th scope="col">
+									<span class="visually-hidden">{t('practice.goals.colActions')}</span>
+								</th>
+							</tr>
+						</thead>
+						<tbody>
+							{goals.map((g) => (
+								<tr key={g.id} class={g.state !== 'active' ? 'row-disabled' : undefined}>
+									<th scope="row" class="break">
+										{g.description}
+										{g.item_label && <span class="pr-item">{t('practice.goals.item', { item: g.item_id ?? '', label: g.item_label })}</span>}
+										<span class="badge badge-info pr-source">{t(`practice.goals.source.${g.source}`)}</span>
 									</th>
-									<th scope="col">
-										<span class="visually-hidden">{t('practice.goals.colActions')}</span>
-									</th>
+									<td class="break">{g.target}</td>
+									<td class="nowrap">
+										{day(g.review_date)}
+										{g.due_for_review && <span class="badge badge-warn pr-due-badge">{t('practice.goals.due')}</span>}
+									</td>
+									<td>{t(`practice.state.${g.state}`)}</td>
+									<td class="num">{num(g.practice_minutes)}</td>
+									<td class="cell-actions">
+										<div class="pr-actions">
+											{g.state === 'active' && (
+												<button type="button" class="button button-small" aria-label={t('practice.goals.logFor', { goal: g.description })} onClick={() => setEditing({ kind: 'new', goalId: g.id })}>
+													{t('practice.goals.log')}
+												</button>
+											)}
+											{g.recording_id !== null && (
+												<button type="button" class="button button-small" aria-label={t('practice.goals.watchFor', { goal: g.description })} disabled={busy} onClick={() => watch(g)}>
+													{t('practice.goals.watch')}
+												</button>
+											)}
+											{g.state === 'active' ? (
+												<>
+													<button type="button" class="button button-small" aria-label={t('practice.goals.achievedFor', { goal: g.description })} disabled={busy} onClick={() => setState(g, 'achieved')}>
+														{t('practice.goals.achieved')}
+													</button>
+													<button type="button" class="button button-small" aria-label={t('practice.goals.newDateFor', { goal: g.description })} onClick={() => setDating(g)}>
+														{t('practice.goals.newDate')}
+													</button>
+													<button type="button" class="button button-small button-danger-quiet" aria-label={t('practice.goals.dropFor', { goal: g.description })} disabled={busy} onClick={() => setState(g, 'dropped')}>
+														{t('practice.goals.drop')}
+													</button>
+												</>
+											) : (
+												<button type="button" class="button button-small" aria-label={t('practice.goals.reactivateFor', { goal: g.description })} disabled={busy} onClick={() => setState(g, 'active')}>
+													{t('practice.goals.reactivate')}
+												</button>
+											)}
+										</div>
+									</td>
 								</tr>
-							</thead>
-							<tbody>
-								{goals.map((g) => (
-									<tr key={g.id} class={g.state !== 'active' ? 'row-disabled' : undefined}>
-										<th scope="row" class="break">
-											{g.description}
-											{g.item_label && <span class="pr-item">{t('practice.goals.item', { item: g.item_id ?? '', label: g.item_label })}</span>}
-											<span class="badge badge-info pr-source">{t(`practice.goals.source.${g.source}`)}</span>
-										</th>
-										<td class="break">{g.target}</td>
-										<td class="nowrap">
-											{day(g.review_date)}
-											{g.due_for_review && <span class="badge badge-warn pr-due-badge">{t('practice.goals.due')}</span>}
-										</td>
-										<td>{t(`practice.state.${g.state}`)}</td>
-										<td class="num">{num(g.practice_minutes)}</td>
-										<td class="cell-actions">
-											<div class="pr-actions">
-												{g.state === 'active' && (
-													<button type="button" class="button button-small" aria-label={t('practice.goals.logFor', { goal: g.description })} onClick={() => setEditing({ kind: 'new', goalId: g.id })}>
-														{t('practice.goals.log')}
-													</button>
-												)}
-												{g.recording_id !== null && (
-													<button type="button" class="button button-small" aria-label={t('practice.goals.watchFor', { goal: g.description })} disabled={busy} onClick={() => watch(g)}>
-														{t('practice.goals.watch')}
-													</button>
-												)}
-												{g.state === 'active' ? (
-													<>
-														<button type="button" class="button button-small" aria-label={t('practice.goals.achievedFor', { goal: g.description })} disabled={busy} onClick={() => setState(g, 'achieved')}>
-															{t('practice.goals.achieved')}
-														</button>
-														<button type="button" class="button button-small" aria-label={t('practice.goals.newDateFor', { goal: g.description })} onClick={() => setDating(g)}>
-															{t('practice.goals.newDate')}
-														</button>
-														<button type="button" class="button button-small button-danger-quiet" aria-label={t('practice.goals.dropFor', { goal: g.description })} disabled={busy} onClick={() => setState(g, 'dropped')}>
-															{t('practice.goals.drop')}
-														</button>
-													</>
-												) : (
-													<button type="button" class="button button-small" aria-label={t('practice.goals.reactivateFor', { goal: g.description })} disabled={busy} onClick={() => setState(g, 'active')}>
-														{t('practice.goals.reactivate')}
-													</button>
-												)}
-											</div>
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+							))}
+						</tbody>
+					</TableRegion>
 				)}
 			</section>
 
@@ -232,55 +224,50 @@ export function PracticePage() {
 				{log === null && !loadError && <p class="loading">{t('common.loading')}</p>}
 				{log !== null && log.length === 0 && <p class="empty">{t('practice.log.empty')}</p>}
 				{log !== null && log.length > 0 && (
-					<div class="table-wrap" role="region" aria-labelledby="pr-log-caption" tabIndex={0}>
-						<table class="table pr-log">
-							<caption id="pr-log-caption" class="visually-hidden">
-								{t('practice.log.caption')}
-							</caption>
-							<thead>
-								<tr>
-									<th scope="col">{t('practice.log.colDate')}</th>
-									<th scope="col" class="num">
-										{t('practice.log.colMinutes')}
+					<TableRegion id="pr-log" caption={t('practice.log.caption')} tableClass="table pr-log">
+						<thead>
+							<tr>
+								<th scope="col">{t('practice.log.colDate')}</th>
+								<th scope="col" class="num">
+									{t('practice.log.colMinutes')}
+								</th>
+								<th scope="col">{t('practice.log.colActivity')}</th>
+								<th scope="col">{t('practice.log.colDomain')}</th>
+								<th scope="col">{t('practice.log.colGoal')}</th>
+								<th scope="col">{t('practice.log.colReflection')}</th>
+								<th scope="col">
+									<span class="visually-hidden">{t('practice.log.colActions')}</span>
+								</th>
+							</tr>
+						</thead>
+						<tbody>
+							{log.map((e) => (
+								<tr key={e.id}>
+									<th scope="row" class="nowrap">
+										{day(e.date)}
 									</th>
-									<th scope="col">{t('practice.log.colActivity')}</th>
-									<th scope="col">{t('practice.log.colDomain')}</th>
-									<th scope="col">{t('practice.log.colGoal')}</th>
-									<th scope="col">{t('practice.log.colReflection')}</th>
-									<th scope="col">
-										<span class="visually-hidden">{t('practice.log.colActions')}</span>
-									</th>
+									<td class="num">{num(e.minutes)}</td>
+									<td>
+										{t(`practice.activity.${e.activity}`)}
+										{e.source === 'recording_review' && <span class="badge badge-info pr-auto">{t('practice.log.auto')}</span>}
+									</td>
+									<td>{e.domain ? t(`practice.domain.${e.domain}`) : <span class="muted">{t('practice.domain.unset')}</span>}</td>
+									<td class="break">{e.goal_description ?? <span class="muted">{t('practice.log.noGoal')}</span>}</td>
+									<td class="break pre-line">{e.reflection}</td>
+									<td class="cell-actions">
+										<div class="pr-actions">
+											<button type="button" class="button button-small" aria-label={t('practice.log.editLabel', { date: day(e.date) })} onClick={() => setEditing({ kind: 'edit', entry: e })}>
+												{t('practice.log.edit')}
+											</button>
+											<button type="button" class="button button-small button-danger-quiet" aria-label={t('practice.log.deleteLabel', { date: day(e.date) })} onClick={() => setDeleting(e)}>
+												{t('practice.log.delete')}
+											</button>
+										</div>
+									</td>
 								</tr>
-							</thead>
-							<tbody>
-								{log.map((e) => (
-									<tr key={e.id}>
-										<th scope="row" class="nowrap">
-											{day(e.date)}
-										</th>
-										<td class="num">{num(e.minutes)}</td>
-										<td>
-											{t(`practice.activity.${e.activity}`)}
-											{e.source === 'recording_review' && <span class="badge badge-info pr-auto">{t('practice.log.auto')}</span>}
-										</td>
-										<td>{e.domain ? t(`practice.domain.${e.domain}`) : <span class="muted">{t('practice.domain.unset')}</span>}</td>
-										<td class="break">{e.goal_description ?? <span class="muted">{t('practice.log.noGoal')}</span>}</td>
-										<td class="break pre-line">{e.reflection}</td>
-										<td class="cell-actions">
-											<div class="pr-actions">
-												<button type="button" class="button button-small" aria-label={t('practice.log.editLabel', { date: day(e.date) })} onClick={() => setEditing({ kind: 'edit', entry: e })}>
-													{t('practice.log.edit')}
-												</button>
-												<button type="button" class="button button-small button-danger-quiet" aria-label={t('practice.log.deleteLabel', { date: day(e.date) })} onClick={() => setDeleting(e)}>
-													{t('practice.log.delete')}
-												</button>
-											</div>
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+							))}
+						</tbody>
+					</TableRegion>
 				)}
 			</section>
 

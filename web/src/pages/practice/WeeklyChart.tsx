@@ -3,6 +3,7 @@
  * and for anyone who prefers numbers. */
 import { useI18n } from '../../i18n';
 import type { GoalSeries, PracticeWeeks } from './practiceApi';
+import { TableRegion } from '../../components/TableRegion';
 
 const W = 720;
 const H = 240;
@@ -109,37 +110,34 @@ export function WeeklyChart({ data, id }: Props) {
 					))}
 				</ul>
 			)}
-			<div class="table-wrap" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
-				<table class="table table-dense pr-table">
-					<caption id={`${id}-caption`}>{t('practice.chart.tableCaption')}</caption>
-					<thead>
-						<tr>
-							<th scope="col">{t('practice.chart.week')}</th>
-							{data.series.map((s) => (
-								<th scope="col" key={s.goal_id ?? 'none'}>
-									{name(s)}
-								</th>
-							))}
-							<th scope="col">{t('practice.chart.total')}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{data.weeks.map((w, k) => (
-							<tr key={w.start}>
-								<th scope="row" class="nowrap">
-									{t('practice.chart.weekOf', { week: weekShort(w.week), date: day(w.start) })}
-								</th>
-								{data.series.map((s) => (
-									<td key={s.goal_id ?? 'none'} class="num">
-										{num(s.minutes[k] ?? 0)}
-									</td>
-								))}
-								<td class="num">{num(w.minutes)}</td>
-							</tr>
+			<TableRegion id={id} caption={t('practice.chart.tableCaption')} tableClass="table table-dense pr-table" hiddenCaption={false}>
+				<thead>
+					<tr>
+						<th scope="col">{t('practice.chart.week')}</th>
+						{data.series.map((s) => (
+							<th scope="col" key={s.goal_id ?? 'none'}>
+								{name(s)}
+							</th>
 						))}
-					</tbody>
-				</table>
-			</div>
+						<th scope="col">{t('practice.chart.total')}</th>
+					</tr>
+				</thead>
+				<tbody>
+					{data.weeks.map((w, k) => (
+						<tr key={w.start}>
+							<th scope="row" class="nowrap">
+								{t('practice.chart.weekOf', { week: weekShort(w.week), date: day(w.start) })}
+							</th>
+							{data.series.map((s) => (
+								<td key={s.goal_id ?? 'none'} class="num">
+									{num(s.minutes[k] ?? 0)}
+								</td>
+							))}
+							<td class="num">{num(w.minutes)}</td>
+						</tr>
+					))}
+				</tbody>
+			</TableRegion>
 		</div>
 	);
 }

@@ -1,6 +1,7 @@
 /* The practice pages as App.tsx lists its pages, the menu entry for therapists, and the notice of
  * goals due for review on the overview. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import type { Role } from '../../api';
 import { useApp } from '../../app-context';
 import { type MessageKey, useI18n } from '../../i18n';
@@ -33,17 +34,12 @@ export function PracticeDueNotice() {
 	const { user, navigate } = useApp();
 	const [due, setDue] = useState(0);
 
-	useEffect(() => {
-		if (user.role !== 'therapist') return undefined;
-		let live = true;
-		practiceApi.goals().then(
-			(r) => live && setDue(r.items.filter((g) => g.due_for_review).length),
-			() => undefined,
-		);
-		return () => {
-			live = false;
-		};
-	}, [user.role]);
+	useLoad(
+		user.role === 'therapist' ? () => practiceApi.goals() : null,
+		(r) => setDue(r.items.filter((g) => g.due_for_review).length),
+		() => undefined,
+		[user.role],
+	);
 
 	if (!due) return null;
 	return (

@@ -2,6 +2,7 @@
  * training) a calibration session with a master rating and assigns raters in training; everyone here
  * sees each trainee's agreement with the master item by item and who is calibrated. */
 import { useEffect, useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import { api, type User } from '../../api';
 import { useApp } from '../../app-context';
 import { ErrorNotice, RadioField, SelectField } from '../../components/Field';
@@ -13,6 +14,7 @@ import { ReliabilityTabs } from './ReliabilityTabs';
 import { fmt, interval } from './format';
 import { REL_ROUTES } from './paths';
 import { type Calibration, type CalibrationSession, type Candidate, relApi } from './relapi';
+import { TableRegion } from '../../components/TableRegion';
 import '../../styles/reliability.css';
 
 export function CalibrationPage() {
@@ -26,21 +28,16 @@ export function CalibrationPage() {
 	const [error, setError] = useState('');
 	const [reload, setReload] = useState(0);
 
-	useEffect(() => {
-		let live = true;
-		Promise.all([relApi.sessions(), relApi.trainees()]).then(
-			([s, tr]) => {
-				if (!live) return;
-				setSessions(s.items);
-				setTrainees(tr.items);
-				setError('');
-			},
-			(err: unknown) => live && setError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, [reload]);
+	useLoad(
+		() => Promise.all([relApi.sessions(), relApi.trainees()]),
+		([s, tr]) => {
+			setSessions(s.items);
+			setTrainees(tr.items);
+			setError('');
+		},
+		(err) => setError(errorText(err)),
+		[reload],
+	);
 
 	const changed = () => setReload((n) => n + 1);
 
@@ -57,43 +54,38 @@ export function CalibrationPage() {
 				{!trainees && !error && <p class="loading">{t('common.loading')}</p>}
 				{trainees && trainees.length === 0 && <p class="empty">{t('rel.cal.noTrainees')}</p>}
 				{trainees && trainees.length > 0 && (
-					<div class="table-wrap" role="region" aria-labelledby="cal-trainees-caption" tabIndex={0}>
-						<table class="table table-dense">
-							<caption id="cal-trainees-caption" class="visually-hidden">
-								{t('rel.cal.traineesCaption')}
-							</caption>
-							<thead>
-								<tr>
-									<th scope="col">{t('rel.cal.trainee')}</th>
-									<th scope="col">{t('rel.instrument')}</th>
-									<th scope="col" class="num">
-										{t('rel.cal.sessionsDone')}
-									</th>
-									<th scope="col" class="num">
-										{t('rel.cal.icc')}
-									</th>
-									<th scope="col">{t('rel.col.ci')}</th>
-									<th scope="col">{t('rel.cal.status')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{trainees.flatMap((c) =>
-									(c.instruments.length ? c.instruments : [null]).map((x, k) => (
-										<tr key={`${c.trainee_id}-${x?.instrument_id ?? 0}`}>
-											{k === 0 ? <th scope="row">{c.name || c.email}</th> : <td />}
-											<td>{x?.instrument.name ?? t('common.none')}</td>
-											<td class="num">{x ? t('rel.cal.ofRequired', { n: x.n_sessions, m: c.rule.min_sessions }) : t('common.none')}</td>
-											<td class="num">{fmt(i18n, x?.icc?.icc)}</td>
-											<td class="nowrap">{interval(i18n, x?.icc?.ci_lower, x?.icc?.ci_upper)}</td>
-											<td>
-												<CalibrationBadge calibrated={!!x?.calibrated} />
-											</td>
-										</tr>
-									)),
-								)}
-							</tbody>
-						</table>
-					</div>
+					<TableRegion id="cal-trainees" caption={t('rel.cal.traineesCaption')} tableClass="table table-dense">
+						<thead>
+							<tr>
+								<th scope="col">{t('rel.cal.trainee')}</th>
+								<th scope="col">{t('rel.instrument')}</th>
+								<th scope="col" class="num">
+									{t('rel.cal.sessionsDone')}
+								</th>
+								<th scope="col" class="num">
+									{t('rel.cal.icc')}
+								</th>
+								<th scope="col">{t('rel.col.ci')}</th>
+								<th scope="col">{t('rel.cal.status')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{trainees.flatMap((c) =>
+								(c.instruments.length ? c.instruments : [null]).map((x, k) => (
+									<tr key={`${c.trainee_id}-${x?.instrument_id ?? 0}`}>
+										{k === 0 ? <th scope="row">{c.name || c.email}</th> : <td />}
+										<td>{x?.instrument.name ?? t('common.none')}</td>
+										<td class="num">{x ? t('rel.cal.ofRequired', { n: x.n_sessions, m: c.rule.min_sessions }) : t('common.none')}</td>
+										<td class="num">{fmt(i18n, x?.icc?.icc)}</td>
+										<td class="nowrap">{interval(i18n, x?.icc?.ci_lower, x?.icc?.ci_upper)}</td>
+										<td>
+											<CalibrationBadge calibrated={!!x?.calibrated} />
+										</td>
+									</tr>
+								)),
+							)}
+						</tbody>
+					</TableRegion>
 				)}
 			</section>
 
@@ -103,51 +95,46 @@ export function CalibrationPage() {
 				<h2 id="cal-sessions-h">{t('rel.cal.sessions')}</h2>
 				{sessions && sessions.length === 0 && <p class="empty">{t('rel.cal.noCalSessions')}</p>}
 				{sessions && sessions.length > 0 && (
-					<div class="table-wrap" role="region" aria-labelledby="cal-sessions-caption" tabIndex={0}>
-						<table class="table table-dense">
-							<caption id="cal-sessions-caption" class="visually-hidden">
-								{t('rel.cal.sessionsCaption')}
-							</caption>
-							<thead>
-								<tr>
-									<th scope="col">{t('rel.cal.session')}</th>
-									<th scope="col">{t('rel.cal.institution')}</th>
-									<th scope="col">{t('rel.instrument')}</th>
-									<th scope="col">{t('rel.cal.masterCol')}</th>
-									<th scope="col" class="num">
-										{t('rel.cal.traineeCount')}
+					<TableRegion id="cal-sessions" caption={t('rel.cal.sessionsCaption')} tableClass="table table-dense">
+						<thead>
+							<tr>
+								<th scope="col">{t('rel.cal.session')}</th>
+								<th scope="col">{t('rel.cal.institution')}</th>
+								<th scope="col">{t('rel.instrument')}</th>
+								<th scope="col">{t('rel.cal.masterCol')}</th>
+								<th scope="col" class="num">
+									{t('rel.cal.traineeCount')}
+								</th>
+								<th scope="col">
+									<span class="visually-hidden">{t('rel.cal.actions')}</span>
+								</th>
+							</tr>
+						</thead>
+						<tbody>
+							{sessions.map((s) => (
+								<tr key={s.id}>
+									<th scope="row">
+										{t('rel.cal.sessionName', { id: s.submission_id, date: day(s.session_date) })}
+										{s.retired_at && (
+											<>
+												{' '}
+												<span class="badge badge-off">{t('rel.cal.retired')}</span>
+											</>
+										)}
 									</th>
-									<th scope="col">
-										<span class="visually-hidden">{t('rel.cal.actions')}</span>
-									</th>
+									<td>{s.institution_name}</td>
+									<td>{s.instrument_name ?? t('common.none')}</td>
+									<td>{s.master_state === 'in_progress' ? t('rel.cal.masterOpen') : t('rel.cal.masterReady')}</td>
+									<td class="num">{s.trainees.length}</td>
+									<td class="cell-actions">
+										<button type="button" class="button button-small" aria-expanded={open === s.id} aria-controls="cal-detail" onClick={() => setOpen(open === s.id ? null : s.id)}>
+											{open === s.id ? t('rel.cal.hide') : t('rel.cal.open')}
+										</button>
+									</td>
 								</tr>
-							</thead>
-							<tbody>
-								{sessions.map((s) => (
-									<tr key={s.id}>
-										<th scope="row">
-											{t('rel.cal.sessionName', { id: s.submission_id, date: day(s.session_date) })}
-											{s.retired_at && (
-												<>
-													{' '}
-													<span class="badge badge-off">{t('rel.cal.retired')}</span>
-												</>
-											)}
-										</th>
-										<td>{s.institution_name}</td>
-										<td>{s.instrument_name ?? t('common.none')}</td>
-										<td>{s.master_state === 'in_progress' ? t('rel.cal.masterOpen') : t('rel.cal.masterReady')}</td>
-										<td class="num">{s.trainees.length}</td>
-										<td class="cell-actions">
-											<button type="button" class="button button-small" aria-expanded={open === s.id} aria-controls="cal-detail" onClick={() => setOpen(open === s.id ? null : s.id)}>
-												{open === s.id ? t('rel.cal.hide') : t('rel.cal.open')}
-											</button>
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+							))}
+						</tbody>
+					</TableRegion>
 				)}
 				<div id="cal-detail">{open !== null && <SessionDetail key={`${open}-${reload}`} id={open} admin={admin} onChange={changed} />}</div>
 			</section>

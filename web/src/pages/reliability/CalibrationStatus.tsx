@@ -3,6 +3,7 @@
 import { useI18n } from '../../i18n';
 import { fmt, interval } from './format';
 import type { Calibration } from './relapi';
+import { TableRegion } from '../../components/TableRegion';
 
 export function CalibrationRule({ c }: { c: Pick<Calibration, 'rule'> }) {
 	const i18n = useI18n();
@@ -19,42 +20,37 @@ export function CalibrationStatus({ c, id }: { c: Calibration; id: string }) {
 	const { t } = i18n;
 	if (c.instruments.length === 0) return <p class="empty">{t('rel.cal.noSessions')}</p>;
 	return (
-		<div class="table-wrap" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
-			<table class="table table-dense">
-				<caption id={`${id}-caption`} class="visually-hidden">
-					{t('rel.cal.statusCaption')}
-				</caption>
-				<thead>
-					<tr>
-						<th scope="col">{t('rel.instrument')}</th>
-						<th scope="col" class="num">
-							{t('rel.cal.sessionsDone')}
-						</th>
-						<th scope="col" class="num">
-							{t('rel.cal.icc')}
-						</th>
-						<th scope="col">{t('rel.col.ci')}</th>
-						<th scope="col" class="num">
-							{t('rel.cal.meanAbs')}
-						</th>
-						<th scope="col">{t('rel.cal.status')}</th>
+		<TableRegion id={id} caption={t('rel.cal.statusCaption')} tableClass="table table-dense">
+			<thead>
+				<tr>
+					<th scope="col">{t('rel.instrument')}</th>
+					<th scope="col" class="num">
+						{t('rel.cal.sessionsDone')}
+					</th>
+					<th scope="col" class="num">
+						{t('rel.cal.icc')}
+					</th>
+					<th scope="col">{t('rel.col.ci')}</th>
+					<th scope="col" class="num">
+						{t('rel.cal.meanAbs')}
+					</th>
+					<th scope="col">{t('rel.cal.status')}</th>
+				</tr>
+			</thead>
+			<tbody>
+				{c.instruments.map((x) => (
+					<tr key={x.instrument_id}>
+						<th scope="row">{x.instrument.name}</th>
+						<td class="num">{t('rel.cal.ofRequired', { n: x.n_sessions, m: c.rule.min_sessions })}</td>
+						<td class="num">{fmt(i18n, x.icc?.icc)}</td>
+						<td class="nowrap">{interval(i18n, x.icc?.ci_lower, x.icc?.ci_upper)}</td>
+						<td class="num">{fmt(i18n, x.mean_abs_difference)}</td>
+						<td>
+							<CalibrationBadge calibrated={x.calibrated} />
+						</td>
 					</tr>
-				</thead>
-				<tbody>
-					{c.instruments.map((x) => (
-						<tr key={x.instrument_id}>
-							<th scope="row">{x.instrument.name}</th>
-							<td class="num">{t('rel.cal.ofRequired', { n: x.n_sessions, m: c.rule.min_sessions })}</td>
-							<td class="num">{fmt(i18n, x.icc?.icc)}</td>
-							<td class="nowrap">{interval(i18n, x.icc?.ci_lower, x.icc?.ci_upper)}</td>
-							<td class="num">{fmt(i18n, x.mean_abs_difference)}</td>
-							<td>
-								<CalibrationBadge calibrated={x.calibrated} />
-							</td>
-						</tr>
-					))}
-				</tbody>
-			</table>
-		</div>
+				))}
+			</tbody>
+		</TableRegion>
 	);
 }

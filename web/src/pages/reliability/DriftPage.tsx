@@ -1,7 +1,8 @@
 /* Lab admin and supervisor: rater drift. Each rater's mean deviation from the approved consensus per
  * item facet, over the whole span and per month or quarter, with a small line per item; deviations
  * beyond the lab's band are flagged. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useLoad } from '../../components/useLoad';
 import { CheckboxField, ErrorNotice, SelectField } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
 import { useI18n } from '../../i18n';
@@ -11,6 +12,7 @@ import { Sparkline } from './Sparkline';
 import { fmt, signed, varFacet, varName } from './format';
 import { REL_ROUTES } from './paths';
 import { type Drift, type DriftRater, type Period, relApi } from './relapi';
+import { TableRegion } from '../../components/TableRegion';
 import '../../styles/reliability.css';
 
 export function DriftPage() {
@@ -23,21 +25,15 @@ export function DriftPage() {
 	const [data, setData] = useState<Drift | null>(null);
 	const [error, setError] = useState('');
 
-	useEffect(() => {
-		if (!filters.instrument_id) return;
-		let live = true;
-		relApi.drift({ instrument_id: filters.instrument_id, from: filters.from || undefined, to: filters.to || undefined, period: applied || undefined }).then(
-			(r) => {
-				if (!live) return;
-				setData(r);
-				setError('');
-			},
-			(err: unknown) => live && setError(errorText(err)),
-		);
-		return () => {
-			live = false;
-		};
-	}, [filters, applied]);
+	useLoad(
+		filters.instrument_id ? () => relApi.drift({ instrument_id: filters.instrument_id, from: filters.from || undefined, to: filters.to || undefined, period: applied || undefined }) : null,
+		(r) => {
+			setData(r);
+			setError('');
+		},
+		(err) => setError(errorText(err)),
+		[filters, applied],
+	);
 
 	return (
 		<div class="page rel-page">
@@ -101,41 +97,36 @@ function RaterDrift({ rater, periods, band }: { rater: DriftRater; periods: stri
 			{rows.length === 0 ? (
 				<p class="empty">{t('rel.drift.allWithin')}</p>
 			) : (
-				<div class="table-wrap" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
-					<table class="table table-dense rel-table">
-						<caption id={`${id}-caption`} class="visually-hidden">
-							{t('rel.drift.caption', { name: rater.name || rater.email })}
-						</caption>
-						<thead>
-							<tr>
-								<th scope="col">{t('rel.col.item')}</th>
-								<th scope="col">{t('rel.col.facet')}</th>
-								<th scope="col" class="num">
-									{t('rel.drift.mean')}
-								</th>
-								<th scope="col" class="num">
-									{t('rel.col.n')}
-								</th>
-								<th scope="col">{t('rel.drift.trendCol')}</th>
-								<th scope="col">{t('rel.drift.flag')}</th>
+				<TableRegion id={id} caption={t('rel.drift.caption', { name: rater.name || rater.email })} tableClass="table table-dense rel-table">
+					<thead>
+						<tr>
+							<th scope="col">{t('rel.col.item')}</th>
+							<th scope="col">{t('rel.col.facet')}</th>
+							<th scope="col" class="num">
+								{t('rel.drift.mean')}
+							</th>
+							<th scope="col" class="num">
+								{t('rel.col.n')}
+							</th>
+							<th scope="col">{t('rel.drift.trendCol')}</th>
+							<th scope="col">{t('rel.drift.flag')}</th>
+						</tr>
+					</thead>
+					<tbody>
+						{rows.map((x) => (
+							<tr key={`${x.kind}-${x.item ?? ''}-${x.facet}`} class={x.flagged ? 'rel-flagged' : undefined}>
+								<th scope="row">{varName(i18n, x)}</th>
+								<td>{varFacet(i18n, x)}</td>
+								<td class="num">{signed(i18n, x.mean)}</td>
+								<td class="num">{x.n}</td>
+								<td>
+									<Sparkline periods={periods} values={x.periods} band={band} />
+								</td>
+								<td>{x.flagged ? <span class="badge badge-warn">{t('rel.drift.beyond')}</span> : <span class="muted">{t('rel.drift.ok')}</span>}</td>
 							</tr>
-						</thead>
-						<tbody>
-							{rows.map((x) => (
-								<tr key={`${x.kind}-${x.item ?? ''}-${x.facet}`} class={x.flagged ? 'rel-flagged' : undefined}>
-									<th scope="row">{varName(i18n, x)}</th>
-									<td>{varFacet(i18n, x)}</td>
-									<td class="num">{signed(i18n, x.mean)}</td>
-									<td class="num">{x.n}</td>
-									<td>
-										<Sparkline periods={periods} values={x.periods} band={band} />
-									</td>
-									<td>{x.flagged ? <span class="badge badge-warn">{t('rel.drift.beyond')}</span> : <span class="muted">{t('rel.drift.ok')}</span>}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+						))}
+					</tbody>
+				</TableRegion>
 			)}
 		</section>
 	);

@@ -10,6 +10,7 @@ import { useI18n } from '../../i18n';
 import { InstrumentFilters, type RelFilters, useFidelityInstruments } from './InstrumentFilters';
 import { fmt, varFacet, varName } from './format';
 import { type FigureGroup, type FigureItem, type LabFigures, relApi } from './relapi';
+import { TableRegion } from '../../components/TableRegion';
 import '../../styles/reliability.css';
 
 interface Extra {
@@ -136,30 +137,25 @@ function FiguresTable({ lab, inst, instLabel }: { lab: FigureGroup; inst: Figure
 	const key = (x: FigureItem) => `${x.kind}-${x.item ?? ''}-${x.facet}`;
 	const instByKey = new Map((inst?.items ?? []).map((x) => [key(x), x]));
 	return (
-		<div class="table-wrap" role="region" aria-labelledby="fig-caption" tabIndex={0}>
-			<table class="table table-dense rel-table">
-				<caption id="fig-caption" class="visually-hidden">
-					{t('rel.fig.caption')}
-				</caption>
-				<thead>
-					<tr>
-						<th scope="col">{t('rel.col.item')}</th>
-						<th scope="col">{t('rel.col.facet')}</th>
-						{!lab.suppressed && <th scope="col">{t('rel.fig.labCol')}</th>}
-						{showInst && <th scope="col">{instLabel}</th>}
+		<TableRegion id="fig" caption={t('rel.fig.caption')} tableClass="table table-dense rel-table">
+			<thead>
+				<tr>
+					<th scope="col">{t('rel.col.item')}</th>
+					<th scope="col">{t('rel.col.facet')}</th>
+					{!lab.suppressed && <th scope="col">{t('rel.fig.labCol')}</th>}
+					{showInst && <th scope="col">{instLabel}</th>}
+				</tr>
+			</thead>
+			<tbody>
+				{rows.map((x) => (
+					<tr key={key(x)}>
+						<th scope="row">{varName(i18n, x)}</th>
+						<td>{varFacet(i18n, x)}</td>
+						{!lab.suppressed && <td class="nowrap">{cell(i18n, x)}</td>}
+						{showInst && <td class="nowrap">{cell(i18n, instByKey.get(key(x)))}</td>}
 					</tr>
-				</thead>
-				<tbody>
-					{rows.map((x) => (
-						<tr key={key(x)}>
-							<th scope="row">{varName(i18n, x)}</th>
-							<td>{varFacet(i18n, x)}</td>
-							{!lab.suppressed && <td class="nowrap">{cell(i18n, x)}</td>}
-							{showInst && <td class="nowrap">{cell(i18n, instByKey.get(key(x)))}</td>}
-						</tr>
-					))}
-				</tbody>
-			</table>
-		</div>
+				))}
+			</tbody>
+		</TableRegion>
 	);
 }

@@ -10,6 +10,7 @@ import { ReliabilityTabs } from './ReliabilityTabs';
 import { fmt, iccBand, interval, varFacet, varName } from './format';
 import { REL_ROUTES } from './paths';
 import { type EventAgreement, type Reliability, type ReliabilityVar, relApi } from './relapi';
+import { TableRegion } from '../../components/TableRegion';
 import '../../styles/reliability.css';
 
 export function ReliabilityPage() {
@@ -72,50 +73,45 @@ function IccTable({ id, caption, rows }: { id: string; caption: string; rows: Re
 	const i18n = useI18n();
 	const { t } = i18n;
 	return (
-		<div class="table-wrap" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
-			<table class="table table-dense rel-table" id={id}>
-				<caption id={`${id}-caption`} class="visually-hidden">
-					{caption}
-				</caption>
-				<thead>
-					<tr>
-						<th scope="col">{t('rel.col.item')}</th>
-						<th scope="col">{t('rel.col.facet')}</th>
-						<th scope="col" class="num">
-							{t('rel.col.icc1')}
-						</th>
-						<th scope="col">{t('rel.col.ci')}</th>
-						<th scope="col" class="num">
-							{t('rel.col.n')}
-						</th>
-						<th scope="col" class="num">
-							{t('rel.col.icc1k')}
-						</th>
-						<th scope="col" class="num">
-							{t('rel.col.icc2')}
-						</th>
-						<th scope="col">{t('rel.col.band')}</th>
-					</tr>
-				</thead>
-				<tbody>
-					{rows.map((r) => {
-						const band = iccBand(r.icc?.ICC1.icc);
-						return (
-							<tr key={`${r.kind}-${r.item ?? ''}-${r.facet}`}>
-								<th scope="row">{varName(i18n, r)}</th>
-								<td>{varFacet(i18n, r)}</td>
-								<td class="num">{r.icc ? fmt(i18n, r.icc.ICC1.icc) : <span class="muted">{t(r.reason === 'no_variation' ? 'rel.noVariation' : 'rel.tooFew')}</span>}</td>
-								<td class="nowrap">{r.icc ? interval(i18n, r.icc.ICC1.ci_lower, r.icc.ICC1.ci_upper) : t('common.none')}</td>
-								<td class="num">{r.n_sessions}</td>
-								<td class="num">{r.icc ? fmt(i18n, r.icc.ICC1k.icc) : t('common.none')}</td>
-								<td class="num">{r.icc ? fmt(i18n, r.icc.ICC2.icc) : t('common.none')}</td>
-								<td>{band ? <span class={`badge rel-band-${band}`}>{t(`rel.band.${band}`)}</span> : t('common.none')}</td>
-							</tr>
-						);
-					})}
-				</tbody>
-			</table>
-		</div>
+		<TableRegion id={id} caption={caption} tableClass="table table-dense rel-table" tableId={id}>
+			<thead>
+				<tr>
+					<th scope="col">{t('rel.col.item')}</th>
+					<th scope="col">{t('rel.col.facet')}</th>
+					<th scope="col" class="num">
+						{t('rel.col.icc1')}
+					</th>
+					<th scope="col">{t('rel.col.ci')}</th>
+					<th scope="col" class="num">
+						{t('rel.col.n')}
+					</th>
+					<th scope="col" class="num">
+						{t('rel.col.icc1k')}
+					</th>
+					<th scope="col" class="num">
+						{t('rel.col.icc2')}
+					</th>
+					<th scope="col">{t('rel.col.band')}</th>
+				</tr>
+			</thead>
+			<tbody>
+				{rows.map((r) => {
+					const band = iccBand(r.icc?.ICC1.icc);
+					return (
+						<tr key={`${r.kind}-${r.item ?? ''}-${r.facet}`}>
+							<th scope="row">{varName(i18n, r)}</th>
+							<td>{varFacet(i18n, r)}</td>
+							<td class="num">{r.icc ? fmt(i18n, r.icc.ICC1.icc) : <span class="muted">{t(r.reason === 'no_variation' ? 'rel.noVariation' : 'rel.tooFew')}</span>}</td>
+							<td class="nowrap">{r.icc ? interval(i18n, r.icc.ICC1.ci_lower, r.icc.ICC1.ci_upper) : t('common.none')}</td>
+							<td class="num">{r.n_sessions}</td>
+							<td class="num">{r.icc ? fmt(i18n, r.icc.ICC1k.icc) : t('common.none')}</td>
+							<td class="num">{r.icc ? fmt(i18n, r.icc.ICC2.icc) : t('common.none')}</td>
+							<td>{band ? <span class={`badge rel-band-${band}`}>{t(`rel.band.${band}`)}</span> : t('common.none')}</td>
+						</tr>
+					);
+				})}
+			</tbody>
+		</TableRegion>
 	);
 }
 
