@@ -477,7 +477,7 @@ TEST(test_instrument_validate_reports_each_rule_with_its_path)
 
 TEST(test_instrument_validate_accepts_a_client_rated_measure)
 {
-	json_t *def = parse(client_json);
+	json_t *def = unit_json(client_json);
 	char err[512] = "";
 
 	CHECK(def);
@@ -488,7 +488,7 @@ TEST(test_instrument_validate_accepts_a_client_rated_measure)
 	set_path(def, "instructions", NULL);
 	CHECK_INT(instrument_validate(def, err, sizeof(err)), 0);
 	json_decref(def);
-	def = parse(base_json);
+	def = unit_json(base_json);
 	set_path(def, "rater", "'lab'");
 	CHECK_INT(instrument_validate(def, err, sizeof(err)), 0);
 	json_decref(def);
@@ -499,7 +499,7 @@ TEST(test_instrument_validate_reports_each_client_rule_with_its_path)
 	size_t i, k;
 
 	for (i = 0; i < sizeof(client_rules) / sizeof(client_rules[0]); i++) {
-		json_t *def = parse(client_json);
+		json_t *def = unit_json(client_json);
 		char err[512] = "";
 		int broken = 0;
 
