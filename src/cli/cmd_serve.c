@@ -191,7 +191,7 @@ int cmd_serve(int argc, char **argv)
 		instruments = cfg.instruments[0]                        ? cfg.instruments
 		              : access("instruments", R_OK | X_OK) == 0 ? "instruments"
 		                                                        : NULL;
-	if (instruments && instrument_import_dir(db, key, instruments, err, sizeof(err)))
+	if (instruments && instrument_import_dir(db, key, instruments, err, sizeof(err)) < 0)
 		fprintf(stderr, "kvalab serve: warning: instruments in %s: %s\n", instruments, err);
 	if (datadir_audit_key(db, key, ctx.audit_key)) {
 		cli_error("serve",

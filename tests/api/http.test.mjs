@@ -15,6 +15,10 @@ test('health answers without login with status and version', async () => {
   assert.match(body.version, /^\d+\.\d+\.\d+$/);
 });
 
+test('a fresh server imports the shipped instruments without a warning', () => {
+  assert.doesNotMatch(srv.log(), /warning/, srv.log());
+});
+
 test('API responses carry the security headers and no-store', async () => {
   const r = await fetch(`${srv.url}/api/health`);
   assert.match(r.headers.get('content-security-policy'), /frame-ancestors 'none'/);
