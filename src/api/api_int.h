@@ -222,6 +222,19 @@ int api_all_ratings_in(struct db *db, long long submission_id);
 struct instrument;
 /* The instrument on file under that id, compiled (free with instrument_free), or NULL. */
 struct instrument *api_instrument_load(struct db *db, long long instrument_id);
+/* Instruments compiled at most once per request (a list of goals or sessions names the same
+ * few again and again). Start zeroed; release when done. */
+#define API_INSTRUMENT_CACHE 16
+struct api_instrument_cache {
+	long long id[API_INSTRUMENT_CACHE];
+	struct instrument *in[API_INSTRUMENT_CACHE];
+	size_t n;
+};
+/* The instrument under id from the cache, loaded on first use; NULL when not on file (or the
+ * cache is full). Owned by the cache. */
+struct instrument *api_instrument_cached(struct api_instrument_cache *c, struct db *db,
+                                         long long id);
+void api_instrument_cache_release(struct api_instrument_cache *c);
 /* The 409 for a rating scale that is not on file. */
 enum kv_err api_instrument_missing(struct api_resp *resp);
 /* The submission's recording length in ms, or -1 when unknown. */

@@ -125,25 +125,6 @@ static struct export_input *inputs_of(struct db *db, json_t *rows, json_t *parse
 	return in;
 }
 
-static struct instrument *instrument_of(struct db *db, long long id)
-{
-	struct db_arg a[] = {ARG_INT(id)};
-	enum kv_err rc;
-	json_error_t jerr;
-	json_t *row = db_json_row(db, "SELECT definition FROM instruments WHERE id = ?", a, 1, NULL,
-	                          &rc),
-	       *def = NULL;
-	struct instrument *in = NULL;
-
-	if (row && json_is_string(json_object_get(row, "definition")))
-		def = json_loads(json_string_value(json_object_get(row, "definition")), 0, &jerr);
-	if (def)
-		in = instrument_compile(def);
-	json_decref(def);
-	json_decref(row);
-	return in;
-}
-
 static enum kv_err store_file(struct api_req *req, const struct vault_key *dk, long long id,
                               const char *name, const char *type, const struct kv_buf *plain)
 {
@@ -220,7 +201,7 @@ enum kv_err api_export_produce(struct api_req *req, long long id, char *err, siz
 	if (!e)
 		goto out;
 	rc = KV_EINTERNAL;
-	in = instrument_of(req->db, json_integer_value(json_object_get(e, "instrument_id")));
+	in = api_instrument_load(req->db, json_integer_value(json_object_get(e, "instrument_id")));
 	if (!in) {
 		snprintf(err, errlen, "the instrument's definition is not on file");
 		goto out;

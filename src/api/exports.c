@@ -76,28 +76,18 @@ static const char *state_of(json_t *e)
 static struct instrument *load_instrument(struct db *db, long long id, const char **why)
 {
 	struct db_arg a[] = {ARG_INT(id)};
-	enum kv_err rc;
-	json_error_t jerr;
-	json_t *row = db_json_row(db, "SELECT kind, definition FROM instruments WHERE id = ?", a, 1,
-	                          NULL, &rc),
-	       *def = NULL;
-	struct instrument *in = NULL;
+	struct instrument *in;
 
 	*why = "is not an instrument on file";
-	if (!row)
+	if (db_scalar(db, "SELECT 1 FROM instruments WHERE id = ?", a, 1, 0) != 1)
 		return NULL;
 	*why = "has no definition on file; ask the lab admin to import it";
-	if (json_is_string(json_object_get(row, "definition")))
-		def = json_loads(json_string_value(json_object_get(row, "definition")), 0, &jerr);
-	if (def)
-		in = instrument_compile(def);
+	in = api_instrument_load(db, id);
 	if (in && strcmp(instrument_kind(in), "fidelity")) {
 		*why = "is an outcome measure; exports hold fidelity ratings";
 		instrument_free(in);
 		in = NULL;
 	}
-	json_decref(def);
-	json_decref(row);
 	return in;
 }
 

@@ -16,6 +16,7 @@
 /* Adds each goal's item label from its instrument, and whether it is due for review. */
 static void decorate(struct api_req *req, json_t *goals)
 {
+	struct api_instrument_cache cache = {{0}, {0}, 0};
 	char today[11];
 	json_t *g;
 	size_t i;
@@ -24,9 +25,10 @@ static void decorate(struct api_req *req, json_t *goals)
 	json_array_foreach(goals, i, g)
 	{
 		json_t *inst = json_object_get(g, "instrument_id");
-		struct instrument *in = json_is_integer(inst)
-		                            ? api_instrument_load(req->db, json_integer_value(inst))
-		                            : NULL;
+		struct instrument *in =
+		    json_is_integer(inst)
+		        ? api_instrument_cached(&cache, req->db, json_integer_value(inst))
+		        : NULL;
 		const char *item = json_string_value(json_object_get(g, "item_id"));
 		int k = instrument_item_index(in, item);
 		const char *label =
@@ -38,8 +40,8 @@ static void decorate(struct api_req *req, json_t *goals)
 		json_object_set_new(g, "due_for_review",
 		                    json_boolean(state && review && !strcmp(state, "active") &&
 		                                 strcmp(review, today) <= 0));
-		instrument_free(in);
 	}
+	api_instrument_cache_release(&cache);
 }
 
 static const char *goal_columns =

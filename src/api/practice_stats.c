@@ -19,37 +19,6 @@
 #include "util/banned.h"
 
 #define DEFAULT_PERIOD_DAYS 364
-#define MAX_INSTRUMENTS 16
-
-/* Instruments compiled once per request. */
-struct inst_cache {
-	long long id[MAX_INSTRUMENTS];
-	struct instrument *in[MAX_INSTRUMENTS];
-	size_t n;
-};
-
-static struct instrument *cached(struct inst_cache *c, struct db *db, long long id)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		if (c->id[i] == id)
-			return c->in[i];
-	if (c->n == MAX_INSTRUMENTS)
-		return NULL;
-	c->id[c->n] = id;
-	c->in[c->n] = api_instrument_load(db, id);
-	return c->in[c->n++];
-}
-
-static void cache_release(struct inst_cache *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		instrument_free(c->in[i]);
-	c->n = 0;
-}
 
 static const char *item_label(const struct instrument *in, const char *item, const char *lang)
 {
@@ -99,7 +68,7 @@ static json_t *weekly_json(struct api_req *req, const char *first_monday, int n,
 	                            a, NARGS(a), NULL),
 	       *weeks = json_array(), *series = json_array(), *row, *s = NULL;
 	json_t *by_activity = json_object(), *by_domain = json_object();
-	struct inst_cache cache = {{0}, {0}, 0};
+	struct api_instrument_cache cache = {{0}, {0}, 0};
 	long long day, total = 0;
 	size_t i;
 	int w;
@@ -164,7 +133,8 @@ static json_t *weekly_json(struct api_req *req, const char *first_monday, int n,
 			json_t *inst = g ? json_object_get(g, "instrument_id") : NULL;
 			const char *label =
 			    json_is_integer(inst)
-			        ? item_label(cached(&cache, req->db, json_integer_value(inst)),
+			        ? item_label(api_instrument_cached(&cache, req->db,
+			                                           json_integer_value(inst)),
 			                     json_string_value(json_object_get(g, "item_id")),
 			                     api_lang(req))
 			        : NULL;
@@ -173,7 +143,7 @@ static json_t *weekly_json(struct api_req *req, const char *first_monday, int n,
 		}
 		json_decref(g);
 	}
-	cache_release(&cache);
+	api_instrument_cache_release(&cache);
 	json_decref(rows);
 	return json_pack("{s:o, s:o, s:I, s:o, s:o}", "weeks", weeks, "series", series,
 	                 "total_minutes", (json_int_t)total, "by_activity", by_activity,
@@ -260,7 +230,7 @@ static json_t *rated_sessions(struct db *db, long long therapist, long long inst
 }
 
 /* Replaces the scores text with the object and adds the session's quality in one number. */
-static void add_quality(struct api_req *req, struct inst_cache *cache, json_t *sessions)
+static void add_quality(struct api_req *req, struct api_instrument_cache *cache, json_t *sessions)
 {
 	json_error_t jerr;
 	json_t *row;
@@ -271,8 +241,8 @@ static void add_quality(struct api_req *req, struct inst_cache *cache, json_t *s
 		json_t *scores =
 		    json_loads(json_string_value(json_object_get(row, "scores")), 0, &jerr);
 		double q = practice_session_quality(
-		    cached(cache, req->db,
-		           json_integer_value(json_object_get(row, "instrument_id"))),
+		    api_instrument_cached(
+		        cache, req->db, json_integer_value(json_object_get(row, "instrument_id"))),
 		    scores);
 		json_object_set_new(row, "scores", scores ? scores : json_object());
 		json_object_set_new(row, "quality", isnan(q) ? json_null() : json_real(q));
@@ -280,7 +250,7 @@ static void add_quality(struct api_req *req, struct inst_cache *cache, json_t *s
 }
 
 /* The scales of the sessions, with item labels, for the chart's legend. */
-static json_t *instruments_json(struct api_req *req, struct inst_cache *cache)
+static json_t *instruments_json(struct api_req *req, struct api_instrument_cache *cache)
 {
 	json_t *out = json_array();
 	size_t i, k, j;
@@ -311,7 +281,7 @@ static json_t *instruments_json(struct api_req *req, struct inst_cache *cache)
 enum kv_err api_practice_development(struct api_req *req, struct api_resp *resp)
 {
 	char from[11], to[11], first[11];
-	struct inst_cache cache = {{0}, {0}, 0};
+	struct api_instrument_cache cache = {{0}, {0}, 0};
 	json_t *sessions, *practice, *goals, *outcomes, *out;
 	int n;
 
@@ -337,7 +307,7 @@ enum kv_err api_practice_development(struct api_req *req, struct api_resp *resp)
 	                sessions, "instruments", instruments_json(req, &cache), "practice",
 	                practice, "goals", goals ? goals : json_array(), "outcomes",
 	                outcomes ? outcomes : json_null());
-	cache_release(&cache);
+	api_instrument_cache_release(&cache);
 	api_audit(req, "practice.development", "user", req->user.id, "success", NULL);
 	api_json(resp, 200, out);
 	return KV_OK;
@@ -470,7 +440,7 @@ static void outcome_figures(json_t *out, const json_t *rows, struct therapist_po
 enum kv_err api_lab_practice_effects(struct api_req *req, struct api_resp *resp)
 {
 	char from[11], to[11];
-	struct inst_cache cache = {{0}, {0}, 0};
+	struct api_instrument_cache cache = {{0}, {0}, 0};
 	struct therapist_point *pts = NULL;
 	long long instrument;
 	json_t *sessions, *row, *out, *points, *limits, *rows;
@@ -483,15 +453,15 @@ enum kv_err api_lab_practice_effects(struct api_req *req, struct api_resp *resp)
 		return KV_EINVAL;
 	instrument = api_has(req, "instrument_id") ? api_int(req, "instrument_id", 0)
 	                                           : main_instrument(req->db, from, to);
-	in = instrument ? cached(&cache, req->db, instrument) : NULL;
+	in = instrument ? api_instrument_cached(&cache, req->db, instrument) : NULL;
 	if (api_has(req, "instrument_id") && !in) {
-		cache_release(&cache);
+		api_instrument_cache_release(&cache);
 		return api_field_error(resp, KV_EINVAL, "unknown_instrument", "instrument_id",
 		                       "is not a rating scale on file");
 	}
 	sessions = in ? rated_sessions(req->db, 0, instrument, from, to) : json_array();
 	if (!sessions) {
-		cache_release(&cache);
+		api_instrument_cache_release(&cache);
 		return api_error(resp, KV_EINTERNAL, NULL, "the sessions could not be read");
 	}
 	add_quality(req, &cache, sessions);
@@ -563,7 +533,7 @@ enum kv_err api_lab_practice_effects(struct api_req *req, struct api_resp *resp)
 	free(y);
 	free(pts);
 	json_decref(sessions);
-	cache_release(&cache);
+	api_instrument_cache_release(&cache);
 	api_audit(req, "lab.practice_effects", NULL, 0, "success", NULL);
 	api_json(resp, 200, out);
 	return KV_OK;

@@ -141,6 +141,30 @@ struct instrument *api_instrument_load(struct db *db, long long instrument_id)
 	return in;
 }
 
+struct instrument *api_instrument_cached(struct api_instrument_cache *c, struct db *db,
+                                         long long id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->id[i] == id)
+			return c->in[i];
+	if (c->n == API_INSTRUMENT_CACHE)
+		return NULL;
+	c->id[c->n] = id;
+	c->in[c->n] = api_instrument_load(db, id);
+	return c->in[c->n++];
+}
+
+void api_instrument_cache_release(struct api_instrument_cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		instrument_free(c->in[i]);
+	c->n = 0;
+}
+
 /* The instrument a rating uses, compiled; NULL (with resp filled) when not on file. */
 static struct instrument *instrument_of(struct api_req *req, struct api_resp *resp, json_t *r)
 {

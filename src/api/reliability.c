@@ -51,22 +51,16 @@ struct instrument *api_rel_instrument_by_id(struct db *db, long long id, json_t 
 	struct db_arg a[] = {ARG_INT(id)};
 	struct instrument *in = NULL;
 	enum kv_err rc;
-	json_t *r = db_json_row(db,
-	                        "SELECT id, code, version, name, kind, definition FROM instruments "
-	                        "WHERE id = ?",
-	                        a, 1, NULL, &rc),
-	       *def = NULL;
+	json_t *r =
+	    db_json_row(db, "SELECT id, code, version, name, kind FROM instruments WHERE id = ?", a,
+	                1, NULL, &rc);
 
 	*row = NULL;
 	if (!r)
 		return NULL;
-	if (json_is_string(json_object_get(r, "definition")))
-		def = json_loads(json_string_value(json_object_get(r, "definition")), 0, NULL);
 	/* Outcome measures are filled in by clients, not rated: no reliability of raters. */
-	if (def && !strcmp(json_string_value(json_object_get(r, "kind")), "fidelity"))
-		in = instrument_compile(def);
-	json_decref(def);
-	json_object_del(r, "definition");
+	if (!strcmp(json_string_value(json_object_get(r, "kind")), "fidelity"))
+		in = api_instrument_load(db, json_integer_value(json_object_get(r, "id")));
 	if (in)
 		*row = r;
 	else

@@ -958,9 +958,12 @@ static int check_conds(struct vctx *v, const json_t *band)
 	return 0;
 }
 
-static int check_bands(struct vctx *v, const json_t *t)
+/* Named bands, lowest first, each from a bound above the one before: a threshold's bands
+ * (required; may carry conditions in "and") or a score's severity bands (optional, plain). */
+static int check_bands(struct vctx *v, const json_t *t, int required, int with_conds)
 {
-	static const char *const keys[] = {"name", "label", "from", "and", NULL};
+	static const char *const cond_keys[] = {"name", "label", "from", "and", NULL};
+	static const char *const plain_keys[] = {"name", "label", "from", NULL};
 	const json_t *bands;
 	const char *name;
 	double from = 0, prev = 0;
@@ -968,7 +971,7 @@ static int check_bands(struct vctx *v, const json_t *t)
 	char b[48];
 	int present, prev_present = 0;
 
-	if (get_array(v, t, "bands", 1, 1, INSTRUMENT_MAX_BANDS, &bands))
+	if (get_array(v, t, "bands", required, 1, INSTRUMENT_MAX_BANDS, &bands))
 		return -1;
 	for (k = 0; k < json_array_size(bands); k++) {
 		const json_t *o = json_array_get(bands, k);
@@ -976,7 +979,8 @@ static int check_bands(struct vctx *v, const json_t *t)
 		push_index(v, k);
 		if (!json_is_object(o))
 			return fail(v, "must be an object");
-		if (check_keys(v, o, keys) || get_string(v, o, "name", 1, ID_MAX, 0, &name))
+		if (check_keys(v, o, with_conds ? cond_keys : plain_keys) ||
+		    get_string(v, o, "name", 1, ID_MAX, 0, &name))
 			return -1;
 		if (!name_ok(name))
 			return fail_at(v, "name", NAME_RULE);
@@ -997,7 +1001,7 @@ static int check_bands(struct vctx *v, const json_t *t)
 			               k - 1);
 		prev = from;
 		prev_present = present;
-		if (check_conds(v, o))
+		if (with_conds && check_conds(v, o))
 			return -1;
 		pop(v, old);
 	}
@@ -1023,7 +1027,7 @@ static int check_threshold(struct vctx *v, const json_t *arr, size_t i)
 		            json_string_value(json_object_get(json_array_get(arr, j), "index"))))
 			return fail_at(v, "index", "'%s' already has bands in thresholds[%zu]",
 			               clean(index, b, sizeof(b)), j);
-	return check_bands(v, o);
+	return check_bands(v, o, 1, 1);
 }
 
 /* ---- Client-rated outcome measures ---- */
@@ -1191,51 +1195,6 @@ static int check_reliability(struct vctx *v, const json_t *o, double range)
 	return 0;
 }
 
-/* Severity bands of the score: {"name", "label", "from"}, lowest first. */
-static int check_score_bands(struct vctx *v, const json_t *o)
-{
-	static const char *const keys[] = {"name", "label", "from", NULL};
-	const json_t *bands;
-	const char *name;
-	double from = 0, prev = 0;
-	size_t k, j, old;
-	char b[48];
-	int present, prev_present = 0;
-
-	if (get_array(v, o, "bands", 0, 1, INSTRUMENT_MAX_BANDS, &bands))
-		return -1;
-	for (k = 0; k < json_array_size(bands); k++) {
-		const json_t *band = json_array_get(bands, k);
-		old = push_key(v, "bands");
-		push_index(v, k);
-		if (!json_is_object(band))
-			return fail(v, "must be an object");
-		if (check_keys(v, band, keys) || get_string(v, band, "name", 1, ID_MAX, 0, &name))
-			return -1;
-		if (!name_ok(name))
-			return fail_at(v, "name", NAME_RULE);
-		for (j = 0; j < k; j++)
-			if (!strcmp(name, json_string_value(
-			                      json_object_get(json_array_get(bands, j), "name"))))
-				return fail_at(v, "name", "'%s' is already the name of bands[%zu]",
-				               clean(name, b, sizeof(b)), j);
-		if (check_texts(v, band, "label", 1, 1))
-			return -1;
-		if (k > 0 && !json_object_get(band, "from"))
-			return fail_at(v, "from",
-			               "is required (only the first band may have no lower bound)");
-		if (get_number(v, band, "from", 0, &from, &present))
-			return -1;
-		if (prev_present && from <= prev)
-			return fail_at(v, "from", "must be greater than the from of bands[%zu]",
-			               k - 1);
-		prev = from;
-		prev_present = present;
-		pop(v, old);
-	}
-	return 0;
-}
-
 /* Answers that the therapist should see at once (PHQ-9 item 9): {"item", "from", "label"}. */
 static int check_alerts(struct vctx *v, const json_t *o)
 {
@@ -1352,7 +1311,7 @@ static int check_scoring(struct vctx *v, const json_t *def)
 		return -1;
 	if (!present && !both)
 		return fail_at(v, "cutoff", "is required (or give norms for both populations)");
-	if (check_score_bands(v, o) || check_alerts(v, o) || check_unverified(v, o, keys) ||
+	if (check_bands(v, o, 0, 0) || check_alerts(v, o) || check_unverified(v, o, keys) ||
 	    check_texts(v, o, "notes", 0, 0))
 		return -1;
 	pop(v, old);
